@@ -1,0 +1,128 @@
+"""The `llama-data` command line.
+
+Each command's options are declared here, so `--help` is instant; its work lives in the module named in
+COMMANDS and is imported only when the command runs. Commands that run Beam jobs pass every option they do
+not know to Beam untouched (--runner, --direct_num_workers, Dataflow, Spark and Flink options).
+A user's mistake ends in one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable
+
+from pipeline.document import SOURCES
+from pipeline.errors import UserError
+
+BEAM_NOTE = "Unknown options are passed to Apache Beam (e.g. --runner=DataflowRunner --project=... --region=...)."
+
+
+def _ingest(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", choices=SOURCES, help="which source's reader to use")
+    p.add_argument("--input", nargs="+", required=True, metavar="GLOB", help="files, folders or globs (local or fsspec URLs)")
+    p.add_argument("--output", required=True, metavar="DIR", help="output root; writes <DIR>/ingest/<source>/")
+    p.add_argument("--config", metavar="YAML", help="recipe whose ingest/langid sections apply (default: built-in)")
+    p.add_argument("--force", action="store_true", help="re-run even when the stage's manifest matches")
+
+
+def _run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", required=True, metavar="YAML", help="the recipe, e.g. configs/sample.yaml")
+    p.add_argument("--output", required=True, metavar="DIR", help="output root for every stage")
+    p.add_argument("--force", action="store_true", help="re-run stages even when their manifests match")
+    p.add_argument("--stages", metavar="A,B", help="run only these stages (default: the recipe's list)")
+
+
+def _train_tokenizer(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input", nargs="+", required=True, metavar="DIR", help="stage outputs holding kept documents")
+    p.add_argument("--output", required=True, metavar="DIR", help="folder for tokenizer.model and its config")
+    p.add_argument("--config", metavar="YAML", help="recipe whose tokenizer and mixture sections apply")
+
+
+def _tokenize(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input", nargs="+", required=True, metavar="DIR", help="stage outputs holding kept documents")
+    p.add_argument("--tokenizer", required=True, metavar="MODEL", help="SentencePiece model file")
+    p.add_argument("--output", required=True, metavar="DIR", help="folder for token shards and manifest.json")
+    p.add_argument("--config", metavar="YAML", help="recipe whose tokenize section applies")
+    p.add_argument("--force", action="store_true", help="re-run even when the manifest matches")
+
+
+def _mix(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tokens", required=True, metavar="DIR", help="a tokenized dataset (folder with manifest.json)")
+    p.add_argument("--config", metavar="YAML", help="recipe whose mixture section applies (default: Table 1)")
+    p.add_argument("--token-budget", type=int, metavar="N", help="override the mixture's token budget")
+    p.add_argument("--materialize", metavar="DIR", help="write the fixed mixture to new shards in DIR")
+
+
+def _train(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", required=True, metavar="YAML", help="recipe with a train section")
+    p.add_argument("--tokens", metavar="DIR", help="tokenized dataset (default: the recipe run's tokens folder)")
+    p.add_argument("--output", metavar="DIR", help="checkpoint and log folder")
+    p.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in --output")
+    p.add_argument("--max-steps", type=int, metavar="N", help="stop after N optimizer steps")
+    p.add_argument("--device", metavar="DEV", help="cpu, cuda, cuda:1 ... (default: cuda when available)")
+
+
+def _generate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--checkpoint", required=True, metavar="PATH", help="our checkpoint, a Meta or a Hugging Face folder")
+    p.add_argument("--prompt", required=True, help="text to continue")
+    p.add_argument("--tokenizer", metavar="MODEL", help="SentencePiece model (default: the one the checkpoint names)")
+    p.add_argument("--max-new-tokens", type=int, default=64)
+    p.add_argument("--temperature", type=float, default=0.8)
+    p.add_argument("--top-p", type=float, default=0.95)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", metavar="DEV")
+
+
+# name: (help, argument builder, "module:function" handler, passes unknown options to Beam)
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, bool]] = {
+    "ingest": ("read one source's raw files into documents (Beam)", _ingest, "beam_jobs.ingest:main", True),
+    "run": ("run a recipe's stages in order, resuming finished ones", _run, "beam_jobs.run:main", True),
+    "train-tokenizer": ("train the SentencePiece BPE tokenizer", _train_tokenizer, "tokenization.commands:train_tokenizer_main", False),
+    "tokenize": ("encode documents into token shards (Beam)", _tokenize, "beam_jobs.tokenize:main", True),
+    "mix": ("plan or materialize a data mixture over token shards", _mix, "tokenization.commands:mix_main", False),
+    "train": ("train the bundled LLaMA model on a mixture", _train, "model.train:main", False),
+    "generate": ("sample text from a checkpoint", _generate, "model.generate:main", False),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="llama-data",
+        description="The LLaMA-1 data pipeline on Apache Beam, and a trainer that consumes it. "
+        "Stages: ingest -> train-tokenizer -> tokenize -> mix -> train.",
+        epilog=BEAM_NOTE,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (help_text, add_args, _, beam) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=BEAM_NOTE if beam else None)
+        add_args(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    _, add_args, target, passes_beam = COMMANDS[args.command]
+    if extra and not passes_beam:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    module_name, func_name = target.split(":")
+    try:
+        handler = getattr(importlib.import_module(module_name), func_name)
+        return int(handler(args, extra) or 0)
+    except UserError as exc:
+        print(f"llama-data {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("llama-data: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""The recipe config: YAML, validated on load into typed sections.
+
+Every key is checked: an unknown key, a wrong type or an out-of-range value raises ConfigError with the
+key's dotted path, so the CLI can print one line that names it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.document import SOURCES
+from pipeline.errors import ConfigError
+
+# LLaMA paper, Table 1: sampling proportions.
+TABLE1_WEIGHTS: dict[str, float] = {
+    "commoncrawl": 0.67,
+    "c4": 0.15,
+    "github": 0.045,
+    "wikipedia": 0.045,
+    "books": 0.045,
+    "arxiv": 0.025,
+    "stackexchange": 0.02,
+}
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Where one source's raw files are: local paths, globs or fsspec URLs."""
+
+    input: list[str]
+
+    def validate(self, where: str) -> None:
+        if not self.input:
+            raise ConfigError(f"{where}.input: give at least one path or glob")
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    min_length: int = 300  # CCNet mine.py Config.min_len: documents shorter (chars) are dropped
+    max_record_bytes: int = 10 * 1024 * 1024  # records over this go to rejects (oversize)
+    output_shards: int = 8  # part files per source; fixed so output does not depend on workers
+
+    def validate(self, where: str) -> None:
+        _at_least(self.min_length, 0, f"{where}.min_length")
+        _at_least(self.max_record_bytes, 1024, f"{where}.max_record_bytes")
+        _at_least(self.output_shards, 1, f"{where}.output_shards")
+
+
+@dataclass(frozen=True)
+class LangIdConfig:
+    threshold: float = 0.5  # CCNet lang_threshold / RedPajama: LID score < 0.5 discarded
+    languages: list[str] = field(default_factory=lambda: ["en"])  # kept languages; [] keeps all
+
+    def validate(self, where: str) -> None:
+        _between(self.threshold, 0.0, 1.0, f"{where}.threshold")
+
+
+@dataclass(frozen=True)
+class TokenizerConfig:
+    vocab_size: int = 32000  # Llama 2 paper §2.2: same tokenizer as Llama 1, 32k
+    character_coverage: float = 0.99995
+    sample_documents: int = 1_000_000  # documents drawn across sources, in mixture proportion
+    max_sentence_length: int = 16384  # bytes; longer lines are split before training
+
+    def validate(self, where: str) -> None:
+        _at_least(self.vocab_size, 260, f"{where}.vocab_size")
+        _between(self.character_coverage, 0.9, 1.0, f"{where}.character_coverage")
+        _at_least(self.sample_documents, 1, f"{where}.sample_documents")
+        _at_least(self.max_sentence_length, 64, f"{where}.max_sentence_length")
+
+
+@dataclass(frozen=True)
+class TokenizeConfig:
+    shard_tokens: int = 100_000_000  # a shard is closed once it holds this many tokens
+    validation_fraction: float = 0.001  # hash-based held-out split per source (TFDS C4 uses 0.1%)
+
+    def validate(self, where: str) -> None:
+        _at_least(self.shard_tokens, 1, f"{where}.shard_tokens")
+        _between(self.validation_fraction, 0.0, 0.5, f"{where}.validation_fraction")
+
+
+@dataclass(frozen=True)
+class MixtureConfig:
+    weights: dict[str, float] | None = None  # per-source sampling weights; default Table 1
+    epochs: dict[str, float] | None = None  # or per-source epochs; weights then follow from tokens
+    token_budget: int | None = None  # training tokens the plan is sized for
+    max_epochs: float = 4.0  # warn when a source must repeat more often than this
+    seq_len: int = 2048  # Llama 2 paper, Table 1: Llama 1 context length
+
+    def validate(self, where: str) -> None:
+        if self.weights is not None and self.epochs is not None:
+            raise ConfigError(f"{where}: give either weights or epochs, not both")
+        for name, table in (("weights", self.weights), ("epochs", self.epochs)):
+            for source, value in (table or {}).items():
+                if source not in SOURCES:
+                    raise ConfigError(f"{where}.{name}.{source}: unknown source; expected one of {', '.join(SOURCES)}")
+                _at_least(value, 0.0, f"{where}.{name}.{source}")
+            if table is not None and not any(v > 0 for v in table.values()):
+                raise ConfigError(f"{where}.{name}: at least one source needs a positive value")
+        if self.token_budget is not None:
+            _at_least(self.token_budget, 1, f"{where}.token_budget")
+        _at_least(self.max_epochs, 0.0, f"{where}.max_epochs")
+        _at_least(self.seq_len, 1, f"{where}.seq_len")
+
+    def source_weights(self) -> dict[str, float]:
+        """Normalised weights; Table 1 unless the recipe says otherwise (epochs are resolved by the planner)."""
+        table = self.weights or TABLE1_WEIGHTS
+        total = sum(table.values())
+        return {s: v / total for s, v in table.items() if v > 0}
+
+
+STAGES = ("ingest", "train_tokenizer", "tokenize", "mix", "train")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str = "recipe"
+    seed: int = 0
+    stages: list[str] = field(default_factory=lambda: list(STAGES))
+    sources: dict[str, SourceSpec] = field(default_factory=dict)
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    langid: LangIdConfig = field(default_factory=LangIdConfig)
+    tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
+    tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
+    mixture: MixtureConfig = field(default_factory=MixtureConfig)
+    train: dict[str, Any] = field(default_factory=dict)  # validated by model/ (its own TrainConfig)
+    path: str = ""  # where the recipe was loaded from; relative inputs resolve against its folder
+
+    def validate(self, where: str) -> None:
+        for stage in self.stages:
+            if stage not in STAGES:
+                raise ConfigError(f"stages: unknown stage {stage!r}; expected some of {', '.join(STAGES)}")
+        for source in self.sources:
+            if source not in SOURCES:
+                raise ConfigError(f"sources.{source}: unknown source; expected one of {', '.join(SOURCES)}")
+
+    def section_hash(self, *names: str) -> str:
+        """sha256 of the named sections (plus the seed): what a stage's output depends on."""
+        payload = {"seed": self.seed}
+        for name in names:
+            payload[name] = _plain(getattr(self, name))
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def load_recipe(path: str | Path) -> Recipe:
+    """Read and validate a recipe; every problem is a ConfigError naming the file and key."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections")
+    try:
+        recipe = parse_section(Recipe, {k: v for k, v in data.items() if k != "path"}, "")
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return dataclasses.replace(recipe, path=str(path.resolve()))
+
+
+def recipe_from_dict(data: dict[str, Any]) -> Recipe:
+    """Validate an in-memory recipe (tests, programmatic use)."""
+    return parse_section(Recipe, data, "")
+
+
+def parse_section(cls: type, data: Any, where: str) -> Any:
+    """Build dataclass `cls` from a mapping, checking keys and types; `where` is the dotted key path."""
+    label = where or "the config"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{label}: expected a mapping, got {type(data).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    for key in data:
+        if key not in fields:
+            raise ConfigError(f"{_join(where, key)}: unknown key; expected one of {', '.join(sorted(fields))}")
+    values = {key: _coerce(hints[key], value, _join(where, key)) for key, value in data.items()}
+    obj = cls(**values)
+    if hasattr(obj, "validate"):
+        obj.validate(label)
+    return obj
+
+
+def _coerce(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _coerce(inner, value, where)
+    if dataclasses.is_dataclass(hint):
+        return parse_section(hint, value, where)
+    if origin is list:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {type(value).__name__}")
+        return [_coerce(args[0], v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a mapping, got {type(value).__name__}")
+        return {str(k): _coerce(args[1], v, _join(where, str(k))) for k, v in value.items()}
+    if hint is Any:
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")
+        return value
+    raise ConfigError(f"{where}: unsupported type {hint}")
+
+
+def _plain(value: Any) -> Any:
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _at_least(value: float, low: float, where: str) -> None:
+    if value < low:
+        raise ConfigError(f"{where}: must be at least {low}, got {value}")
+
+
+def _between(value: float, low: float, high: float, where: str) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{where}: must be between {low} and {high}, got {value}")

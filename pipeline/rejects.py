@@ -1,0 +1,21 @@
+"""Rejects: inputs that could not be parsed, kept with their location and reason instead of crashing a job."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reject:
+    source_file: str
+    offset: int | None  # byte offset of the record in source_file, where known
+    reason: str  # short, stable, counter-friendly: "corrupt_gzip", "bad_http_header", "oversize", ...
+    detail: str = ""  # the exception text or a short excerpt, for a human reading the rejects file
+    record_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def sort_key(self) -> tuple:
+        return (self.source_file, self.offset if self.offset is not None else -1, self.reason, self.detail)
