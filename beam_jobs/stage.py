@@ -21,7 +21,14 @@ from apache_beam.metrics import Metrics
 from beam_jobs.options import pipeline_options
 from pipeline.document import Document
 from pipeline.io import filesystem, fingerprint, join, read_json, write_documents, write_json, write_jsonl
-from pipeline.manifest import StageManifest, is_complete, part_name, read_manifest, rejects_dir, write_manifest
+from pipeline.manifest import (
+    StageManifest,
+    is_complete,
+    part_name,
+    read_manifest,
+    rejects_dir,
+    write_manifest,
+)
 from pipeline.rejects import Reject
 
 REJECTS = "rejects"
@@ -86,7 +93,10 @@ class WriteStageOutputs(beam.PTransform):
         _ = (
             parts
             | "CollectParts" >> beam.combiners.ToList()
-            | "WritePartList" >> beam.Map(lambda ps: write_json(join(staging, "_parts.json"), sorted(ps, key=lambda p: p["file"])))
+            | "WritePartList"
+            >> beam.Map(
+                lambda ps: write_json(join(staging, "_parts.json"), sorted(ps, key=lambda p: p["file"]))
+            )
         )
         write_rejects_and_counts(rejects, decisions, staging)
         return parts
@@ -97,8 +107,11 @@ def write_rejects_and_counts(rejects, decisions, staging: str) -> None:
     _ = (
         rejects
         | "CollectRejects" >> beam.combiners.ToList()
-        | "WriteRejects" >> beam.Map(
-            lambda rs: write_jsonl(join(staging, "_rejects.jsonl"), [r.to_json() for r in sorted(rs, key=Reject.sort_key)])
+        | "WriteRejects"
+        >> beam.Map(
+            lambda rs: write_jsonl(
+                join(staging, "_rejects.jsonl"), [r.to_json() for r in sorted(rs, key=Reject.sort_key)]
+            )
         )
     )
     _ = (
@@ -153,7 +166,9 @@ def run_stage(
     return manifest, True
 
 
-def _finalize(run: StageRun, staging: str, inputs: list[dict], in_reason: str, out_reason: str) -> StageManifest:
+def _finalize(
+    run: StageRun, staging: str, inputs: list[dict], in_reason: str, out_reason: str
+) -> StageManifest:
     fs, staging_path = filesystem(staging)
     counts = read_json(join(staging, "_counts.json")) if fs.exists(join(staging_path, "_counts.json")) else {}
     parts_file = join(staging_path, "_parts.json")
@@ -192,8 +207,9 @@ def _finalize(run: StageRun, staging: str, inputs: list[dict], in_reason: str, o
     return manifest
 
 
-def print_counts(manifest: StageManifest, namespace: str, out=sys.stdout) -> None:
+def print_counts(manifest: StageManifest, namespace: str, out=None) -> None:
     """The end-of-run summary: every counter of the stage, largest first."""
+    out = out or sys.stdout  # looked up per call, so redirected stdout is honoured
     width = max([len(f"{namespace}:{k}") for k in manifest.counts] + [20])
     print(f"{'counter':<{width}}  {'count':>10}", file=out)
     for reason, count in sorted(manifest.counts.items(), key=lambda kv: (-kv[1], kv[0])):

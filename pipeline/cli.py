@@ -17,14 +17,26 @@ from collections.abc import Callable
 from pipeline.document import SOURCES
 from pipeline.errors import UserError
 
-BEAM_NOTE = "Unknown options are passed to Apache Beam (e.g. --runner=DataflowRunner --project=... --region=...)."
+BEAM_NOTE = (
+    "Unknown options are passed to Apache Beam (e.g. --runner=DataflowRunner --project=... --region=...)."
+)
 
 
 def _ingest(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", choices=SOURCES, help="which source's reader to use")
-    p.add_argument("--input", nargs="+", required=True, metavar="GLOB", help="files, folders or globs (local or fsspec URLs)")
-    p.add_argument("--output", required=True, metavar="DIR", help="output root; writes <DIR>/ingest/<source>/")
-    p.add_argument("--config", metavar="YAML", help="recipe whose ingest/langid sections apply (default: built-in)")
+    p.add_argument(
+        "--input",
+        nargs="+",
+        required=True,
+        metavar="GLOB",
+        help="files, folders or globs (local or fsspec URLs)",
+    )
+    p.add_argument(
+        "--output", required=True, metavar="DIR", help="output root; writes <DIR>/ingest/<source>/"
+    )
+    p.add_argument(
+        "--config", metavar="YAML", help="recipe whose ingest/langid sections apply (default: built-in)"
+    )
     p.add_argument("--force", action="store_true", help="re-run even when the stage's manifest matches")
 
 
@@ -36,13 +48,20 @@ def _run(p: argparse.ArgumentParser) -> None:
 
 
 def _train_tokenizer(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--input", nargs="+", required=True, metavar="DIR", help="stage outputs holding kept documents")
+    p.add_argument(
+        "--input", nargs="+", required=True, metavar="DIR", help="stage outputs holding kept documents"
+    )
     p.add_argument("--output", required=True, metavar="DIR", help="folder for tokenizer.model and its config")
     p.add_argument("--config", metavar="YAML", help="recipe whose tokenizer and mixture sections apply")
+    p.add_argument(
+        "--force", action="store_true", help="re-train even when the recorded config and inputs match"
+    )
 
 
 def _tokenize(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--input", nargs="+", required=True, metavar="DIR", help="stage outputs holding kept documents")
+    p.add_argument(
+        "--input", nargs="+", required=True, metavar="DIR", help="stage outputs holding kept documents"
+    )
     p.add_argument("--tokenizer", required=True, metavar="MODEL", help="SentencePiece model file")
     p.add_argument("--output", required=True, metavar="DIR", help="folder for token shards and manifest.json")
     p.add_argument("--config", metavar="YAML", help="recipe whose tokenize section applies")
@@ -50,7 +69,9 @@ def _tokenize(p: argparse.ArgumentParser) -> None:
 
 
 def _mix(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--tokens", required=True, metavar="DIR", help="a tokenized dataset (folder with manifest.json)")
+    p.add_argument(
+        "--tokens", required=True, metavar="DIR", help="a tokenized dataset (folder with manifest.json)"
+    )
     p.add_argument("--config", metavar="YAML", help="recipe whose mixture section applies (default: Table 1)")
     p.add_argument("--token-budget", type=int, metavar="N", help="override the mixture's token budget")
     p.add_argument("--materialize", metavar="DIR", help="write the fixed mixture to new shards in DIR")
@@ -58,7 +79,9 @@ def _mix(p: argparse.ArgumentParser) -> None:
 
 def _train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", required=True, metavar="YAML", help="recipe with a train section")
-    p.add_argument("--tokens", metavar="DIR", help="tokenized dataset (default: the recipe run's tokens folder)")
+    p.add_argument(
+        "--tokens", metavar="DIR", help="tokenized dataset (default: the recipe run's tokens folder)"
+    )
     p.add_argument("--output", metavar="DIR", help="checkpoint and log folder")
     p.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in --output")
     p.add_argument("--max-steps", type=int, metavar="N", help="stop after N optimizer steps")
@@ -66,9 +89,13 @@ def _train(p: argparse.ArgumentParser) -> None:
 
 
 def _generate(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--checkpoint", required=True, metavar="PATH", help="our checkpoint, a Meta or a Hugging Face folder")
+    p.add_argument(
+        "--checkpoint", required=True, metavar="PATH", help="our checkpoint, a Meta or a Hugging Face folder"
+    )
     p.add_argument("--prompt", required=True, help="text to continue")
-    p.add_argument("--tokenizer", metavar="MODEL", help="SentencePiece model (default: the one the checkpoint names)")
+    p.add_argument(
+        "--tokenizer", metavar="MODEL", help="SentencePiece model (default: the one the checkpoint names)"
+    )
     p.add_argument("--max-new-tokens", type=int, default=64)
     p.add_argument("--temperature", type=float, default=0.8)
     p.add_argument("--top-p", type=float, default=0.95)
@@ -80,9 +107,19 @@ def _generate(p: argparse.ArgumentParser) -> None:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, bool]] = {
     "ingest": ("read one source's raw files into documents (Beam)", _ingest, "beam_jobs.ingest:main", True),
     "run": ("run a recipe's stages in order, resuming finished ones", _run, "beam_jobs.run:main", True),
-    "train-tokenizer": ("train the SentencePiece BPE tokenizer", _train_tokenizer, "tokenization.commands:train_tokenizer_main", False),
+    "train-tokenizer": (
+        "train the SentencePiece BPE tokenizer",
+        _train_tokenizer,
+        "tokenization.commands:train_tokenizer_main",
+        False,
+    ),
     "tokenize": ("encode documents into token shards (Beam)", _tokenize, "beam_jobs.tokenize:main", True),
-    "mix": ("plan or materialize a data mixture over token shards", _mix, "tokenization.commands:mix_main", False),
+    "mix": (
+        "plan or materialize a data mixture over token shards",
+        _mix,
+        "tokenization.commands:mix_main",
+        False,
+    ),
     "train": ("train the bundled LLaMA model on a mixture", _train, "model.train:main", False),
     "generate": ("sample text from a checkpoint", _generate, "model.generate:main", False),
 }

@@ -47,12 +47,14 @@ class SourceSpec:
 class IngestConfig:
     min_length: int = 300  # CCNet mine.py Config.min_len: documents shorter (chars) are dropped
     max_record_bytes: int = 10 * 1024 * 1024  # records over this go to rejects (oversize)
-    output_shards: int = 8  # part files per source; fixed so output does not depend on workers
+    output_shards: int = 0  # part files per source (0: one per GiB of input); never depends on workers
+    split_bytes: int = 64 * 1024 * 1024  # byte range per read task, so one 1 GB WARC runs on ~16 workers
 
     def validate(self, where: str) -> None:
         _at_least(self.min_length, 0, f"{where}.min_length")
         _at_least(self.max_record_bytes, 1024, f"{where}.max_record_bytes")
-        _at_least(self.output_shards, 1, f"{where}.output_shards")
+        _at_least(self.output_shards, 0, f"{where}.output_shards")
+        _at_least(self.split_bytes, 4096, f"{where}.split_bytes")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,9 @@ class TokenizerConfig:
 
 @dataclass(frozen=True)
 class TokenizeConfig:
-    shard_tokens: int = 100_000_000  # a shard is closed once it holds this many tokens
+    shard_tokens: int = (
+        100_000_000  # target per shard: a (source, split) gets ceil(tokens / shard_tokens) shards
+    )
     validation_fraction: float = 0.001  # hash-based held-out split per source (TFDS C4 uses 0.1%)
 
     def validate(self, where: str) -> None:
@@ -102,7 +106,9 @@ class MixtureConfig:
         for name, table in (("weights", self.weights), ("epochs", self.epochs)):
             for source, value in (table or {}).items():
                 if source not in SOURCES:
-                    raise ConfigError(f"{where}.{name}.{source}: unknown source; expected one of {', '.join(SOURCES)}")
+                    raise ConfigError(
+                        f"{where}.{name}.{source}: unknown source; expected one of {', '.join(SOURCES)}"
+                    )
                 _at_least(value, 0.0, f"{where}.{name}.{source}")
             if table is not None and not any(v > 0 for v in table.values()):
                 raise ConfigError(f"{where}.{name}: at least one source needs a positive value")
@@ -187,7 +193,9 @@ def parse_section(cls: type, data: Any, where: str) -> Any:
     hints = typing.get_type_hints(cls)
     for key in data:
         if key not in fields:
-            raise ConfigError(f"{_join(where, key)}: unknown key; expected one of {', '.join(sorted(fields))}")
+            raise ConfigError(
+                f"{_join(where, key)}: unknown key; expected one of {', '.join(sorted(fields))}"
+            )
     values = {key: _coerce(hints[key], value, _join(where, key)) for key, value in data.items()}
     obj = cls(**values)
     if hasattr(obj, "validate"):

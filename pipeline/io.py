@@ -22,7 +22,7 @@ PARQUET_COMPRESSION = "zstd"
 def filesystem(path: str) -> tuple[fsspec.AbstractFileSystem, str]:
     """The fsspec filesystem for `path` and the path as that filesystem names it."""
     try:
-        fs, _, (resolved,) = fsspec.get_fs_token_paths(path)
+        fs, resolved = fsspec.core.url_to_fs(path)  # no glob expansion here: expand_inputs globs itself
     except (ImportError, ValueError) as exc:
         raise UserError(f"cannot open {path}: {exc}") from None
     return fs, resolved
@@ -47,7 +47,11 @@ def expand_inputs(patterns: Iterable[str], base_dir: str | None = None) -> list[
         if fs.isdir(resolved):
             matches = [p for p in fs.find(resolved) if not Path(p).name.startswith((".", "_"))]
         else:
-            matches = fs.glob(resolved) if any(c in pattern for c in "*?[") else ([resolved] if fs.exists(resolved) else [])
+            matches = (
+                fs.glob(resolved)
+                if any(c in pattern for c in "*?[")
+                else ([resolved] if fs.exists(resolved) else [])
+            )
         if not matches:
             raise UserError(f"input not found: {pattern}")
         for match in matches:
@@ -120,5 +124,9 @@ def stage_parts(stage_dir: str) -> list[str]:
     if not fs.isdir(resolved):
         return []
     protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
-    parts = sorted(p for p in fs.ls(resolved, detail=False) if Path(p).name.startswith("part-") and p.endswith(".parquet"))
+    parts = sorted(
+        p
+        for p in fs.ls(resolved, detail=False)
+        if Path(p).name.startswith("part-") and p.endswith(".parquet")
+    )
     return parts if protocol in ("file", "local") else [f"{protocol}://{p}" for p in parts]

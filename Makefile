@@ -1,0 +1,60 @@
+# Two commands do everything on a fresh Debian machine with Python 3.11 (as root, or with sudo):
+#   make run    set up .venv, then run the bundled recipe end to end on the samples this repository ships
+#   make test   set up .venv, then run the whole test suite
+# GPU users: make run TORCH_SPEC=torch==2.13.0 TORCH_INDEX_URL=https://download.pytorch.org/whl/cu128
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TORCH_SPEC ?= torch==2.13.0
+TORCH_INDEX_URL ?=
+KENLM_VERSION ?= 0.3.0
+KENLM_BUILD := build/kenlm
+OUTPUT ?= out/sample
+PYTEST_ARGS ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# cmake, Boost, zlib, bz2 and lzma build KenLM's lmplz and build_binary; g++ builds fasttext and kenlm's wheel.
+SYSTEM_PACKAGES := g++ make cmake libboost-program-options-dev libboost-system-dev libboost-thread-dev \
+	libboost-test-dev zlib1g-dev libbz2-dev liblzma-dev
+
+.PHONY: install system-packages run test lint clean
+
+install: system-packages $(VENV)/.installed $(BIN)/lmplz
+
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q "$(TORCH_SPEC)" $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL))
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+# KenLM's estimation and binarisation tools, compiled from the kenlm source distribution on PyPI.
+$(BIN)/lmplz: $(VENV)/.installed
+	rm -rf $(KENLM_BUILD) && mkdir -p $(KENLM_BUILD)
+	$(BIN)/python -m pip download -q --no-deps --no-binary kenlm --no-build-isolation -d $(KENLM_BUILD) kenlm==$(KENLM_VERSION)
+	tar -xzf $(KENLM_BUILD)/kenlm-$(KENLM_VERSION).tar.gz -C $(KENLM_BUILD)
+	cmake -S $(KENLM_BUILD)/kenlm-$(KENLM_VERSION) -B $(KENLM_BUILD)/out -DCMAKE_BUILD_TYPE=Release \
+		-DKENLM_MAX_ORDER=6 -DCOMPILE_TESTS=OFF -DBUILD_PYTHON=OFF > $(KENLM_BUILD)/cmake.log
+	cmake --build $(KENLM_BUILD)/out --target lmplz build_binary query -j$$(nproc) > $(KENLM_BUILD)/build.log
+	cp $(KENLM_BUILD)/out/bin/lmplz $(KENLM_BUILD)/out/bin/build_binary $(KENLM_BUILD)/out/bin/query $(BIN)/
+
+run: install
+	$(BIN)/llama-data run --config configs/sample.yaml --output $(OUTPUT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) build out .pytest_cache .ruff_cache

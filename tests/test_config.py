@@ -1,0 +1,69 @@
+"""The recipe config: defaults, validation messages that name the key, and the shipped recipes."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.config import TABLE1_WEIGHTS, load_recipe, recipe_from_dict
+from pipeline.errors import ConfigError
+from tests.conftest import REPO
+
+
+def test_defaults_follow_the_paper():
+    recipe = recipe_from_dict({})
+    assert recipe.ingest.min_length == 300
+    assert recipe.langid.threshold == 0.5
+    assert recipe.tokenizer.vocab_size == 32000
+    assert recipe.mixture.seq_len == 2048
+    assert recipe.mixture.source_weights() == pytest.approx(TABLE1_WEIGHTS)
+    assert sum(TABLE1_WEIGHTS.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"langid": {"treshold": 0.5}}, "langid.treshold: unknown key"),
+        ({"langid": {"threshold": 1.5}}, "langid.threshold: must be between"),
+        ({"ingest": {"min_length": "300"}}, "ingest.min_length: expected an integer"),
+        ({"ingest": {"output_shards": -1}}, "ingest.output_shards: must be at least 0"),
+        ({"sources": {"reddit": {"input": "x"}}}, "sources.reddit: unknown source"),
+        ({"mixture": {"weights": {"c4": 1}, "epochs": {"c4": 1}}}, "either weights or epochs"),
+        ({"mixture": {"weights": {"c5": 1.0}}}, "mixture.weights.c5: unknown source"),
+        ({"stages": ["ingest", "dedupe"]}, "unknown stage 'dedupe'"),
+        ({"langid": {"languages": "en"}}, None),  # a single string is accepted as a one-item list
+    ],
+)
+def test_validation_names_the_key(data, message):
+    if message is None:
+        assert recipe_from_dict(data).langid.languages == ["en"]
+        return
+    with pytest.raises(ConfigError, match=message):
+        recipe_from_dict(data)
+
+
+def test_load_reports_file_and_yaml_errors(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_recipe(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("langid: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML at line"):
+        load_recipe(bad)
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("langid:\n  threshold: high\n")
+    with pytest.raises(ConfigError, match=r"wrong.yaml: langid.threshold: expected a number"):
+        load_recipe(wrong)
+
+
+def test_section_hash_tracks_only_named_sections():
+    base = recipe_from_dict({})
+    other_tokenizer = recipe_from_dict({"tokenizer": {"vocab_size": 1000}})
+    other_langid = recipe_from_dict({"langid": {"threshold": 0.7}})
+    assert base.section_hash("ingest", "langid") == other_tokenizer.section_hash("ingest", "langid")
+    assert base.section_hash("ingest", "langid") != other_langid.section_hash("ingest", "langid")
+
+
+@pytest.mark.parametrize("name", ["sample.yaml", "llama.yaml"])
+def test_shipped_recipes_load(name):
+    recipe = load_recipe(REPO / "configs" / name)
+    assert recipe.path.endswith(name)
+    assert "commoncrawl" in recipe.sources

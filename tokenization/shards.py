@@ -1,0 +1,336 @@
+"""Token shards: the contract between the tokenize job and the trainer.
+
+A shard is `<name>.ds` (raw little-endian token ids, uint16 when the vocabulary fits, else uint32, no header) and
+`<name>.ds.index` (uint64 end offset of each document), the datatrove layout (TRAINER.md §4). One `manifest.json`
+per dataset names the tokenizer, vocabulary, bos/eos ids, token size and, per shard, its source, split, counts and
+sha256. The reader refuses a shard that breaks an invariant with a ShardError naming the file and the invariant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import UserError
+from pipeline.io import filesystem, is_remote, join, read_json, write_json
+
+MANIFEST_NAME = "manifest.json"
+FORMAT_NAME = "llama-data-token-shards"
+FORMAT_VERSION = 1
+SPLITS = ("train", "validation")
+INDEX_SUFFIX = ".index"
+INDEX_DTYPE = np.dtype("<u8")
+_DTYPES = {2: np.dtype("<u2"), 4: np.dtype("<u4")}
+_CHUNK_BYTES = 8 << 20  # verification streams files in 8 MiB chunks
+_OPEN_SHARDS = 256  # memory maps kept open at once (each holds a file descriptor)
+
+
+class ShardError(UserError):
+    """A shard or dataset manifest that breaks the format's invariants; the message names the file."""
+
+
+def token_size_for(vocab_size: int) -> int:
+    """Bytes per token: 2 (uint16) when every id fits, else 4 (uint32)."""
+    return 2 if vocab_size <= 65536 else 4
+
+
+def token_dtype(token_size: int) -> np.dtype:
+    if token_size not in _DTYPES:
+        raise ShardError(f"token_size must be 2 or 4, got {token_size}")
+    return _DTYPES[token_size]
+
+
+class ShardWriter:
+    """Streams documents into `<directory>/<name>.ds` and its `.ds.index`; files appear only on close()."""
+
+    def __init__(self, directory: str, name: str, token_size: int, vocab_size: int | None = None):
+        self.dtype = token_dtype(token_size)
+        self.file = f"{name}.ds"
+        self.limit = vocab_size if vocab_size is not None else 1 << (8 * token_size)
+        self._fs, self._dir = filesystem(directory)
+        self._fs.makedirs(self._dir, exist_ok=True)
+        suffix = f".tmp-{uuid.uuid4().hex[:8]}"
+        self._final = (f"{self._dir}/{self.file}", f"{self._dir}/{self.file}{INDEX_SUFFIX}")
+        self._temp = tuple(path + suffix for path in self._final)
+        self._tokens_out = self._fs.open(self._temp[0], "wb")
+        self._index_out = self._fs.open(self._temp[1], "wb")
+        self._sha = hashlib.sha256()
+        self._index_sha = hashlib.sha256()
+        self.documents = 0
+        self.tokens = 0
+        self._closed = False
+
+    def add_document(self, tokens: Any) -> None:
+        ids = np.asarray(tokens)
+        if ids.ndim != 1:
+            raise ShardError(f"{self.file}: a document must be a 1-D sequence of token ids")
+        if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= self.limit):
+            raise ShardError(f"{self.file}: token id outside [0, {self.limit}) in document {self.documents}")
+        data = ids.astype(self.dtype, copy=False).tobytes()
+        self._tokens_out.write(data)
+        self._sha.update(data)
+        self.tokens += int(ids.size)
+        end = np.array([self.tokens], dtype=INDEX_DTYPE).tobytes()
+        self._index_out.write(end)
+        self._index_sha.update(end)
+        self.documents += 1
+
+    def close(self) -> dict[str, Any]:
+        """Move both files into place; returns the shard's manifest entry (less source and split)."""
+        if not self._closed:
+            self._tokens_out.close()
+            self._index_out.close()
+            for temp, final in zip(self._temp, self._final, strict=True):
+                self._fs.mv(temp, final)
+            self._closed = True
+        return {
+            "file": self.file,
+            "documents": self.documents,
+            "tokens": self.tokens,
+            "sha256": self._sha.hexdigest(),
+            "index_sha256": self._index_sha.hexdigest(),
+        }
+
+
+def write_dataset_manifest(
+    directory: str,
+    *,
+    tokenizer: str,
+    tokenizer_sha256: str,
+    vocab_size: int,
+    bos_id: int,
+    eos_id: int,
+    token_size: int,
+    shards: list[dict],
+    extra: dict | None = None,
+) -> None:
+    """Write `manifest.json`, with shards sorted and per-source totals, so equal datasets give equal bytes."""
+    token_dtype(token_size)
+    for entry in shards:
+        missing = {"file", "source", "split", "documents", "tokens", "sha256"} - set(entry)
+        if missing:
+            raise ShardError(f"shard entry {entry.get('file', '?')}: missing {', '.join(sorted(missing))}")
+        if entry["split"] not in SPLITS:
+            raise ShardError(
+                f"shard entry {entry['file']}: split must be one of {SPLITS}, got {entry['split']!r}"
+            )
+    ordered = sorted(shards, key=lambda e: (e["source"], SPLITS.index(e["split"]), e["file"]))
+    totals: dict[str, dict[str, dict[str, int]]] = {}
+    for entry in ordered:
+        bucket = totals.setdefault(entry["source"], {}).setdefault(
+            entry["split"], {"documents": 0, "tokens": 0}
+        )
+        bucket["documents"] += entry["documents"]
+        bucket["tokens"] += entry["tokens"]
+    manifest = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "tokenizer": tokenizer,
+        "tokenizer_sha256": tokenizer_sha256,
+        "vocab_size": vocab_size,
+        "bos_id": bos_id,
+        "eos_id": eos_id,
+        "token_size": token_size,
+        "dtype": token_dtype(token_size).name,
+        "totals": totals,
+        "shards": ordered,
+        "extra": extra or {},
+    }
+    write_json(join(directory, MANIFEST_NAME), manifest)
+
+
+def read_dataset_manifest(directory: str) -> dict[str, Any] | None:
+    """The manifest as written, or None when the folder holds none (resume checks use this)."""
+    path = join(directory, MANIFEST_NAME)
+    fs, resolved = filesystem(path)
+    return read_json(path) if fs.exists(resolved) else None
+
+
+def remove_dataset_files(directory: str) -> None:
+    """Remove a previous dataset's shards, indexes and manifest (only those) before a new one is written."""
+    fs, resolved = filesystem(directory)
+    if not fs.isdir(resolved):
+        return
+    for path in fs.ls(resolved, detail=False):
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        if name.endswith((".ds", ".ds" + INDEX_SUFFIX)) or name == MANIFEST_NAME:
+            fs.rm(path)
+
+
+@dataclass
+class Shard:
+    """One shard as the manifest describes it; token and index arrays are memory-mapped on demand."""
+
+    path: str
+    source: str
+    split: str
+    documents: int
+    tokens: int
+    sha256: str
+    index_sha256: str | None
+    dtype: np.dtype
+
+    @property
+    def file(self) -> str:
+        return os.path.basename(self.path)
+
+    def token_array(self) -> np.ndarray:
+        if self.tokens == 0:
+            return np.zeros(0, dtype=self.dtype)
+        return np.memmap(self.path, dtype=self.dtype, mode="r")
+
+    def document_ends(self) -> np.ndarray:
+        if self.documents == 0:
+            return np.zeros(0, dtype=INDEX_DTYPE)
+        return np.memmap(self.path + INDEX_SUFFIX, dtype=INDEX_DTYPE, mode="r")
+
+    def check(self, vocab_size: int, verify: bool) -> None:
+        """The format's invariants; verify=True adds the full-file scans (sha256 of both files, token range)."""
+        for path in (self.path, self.path + INDEX_SUFFIX):
+            if not os.path.isfile(path):
+                self._fail(f"file missing: {path}")
+        size = os.path.getsize(self.path)
+        if size % self.dtype.itemsize:
+            self._fail(f"file size {size} is not a multiple of the token size {self.dtype.itemsize}")
+        if size // self.dtype.itemsize != self.tokens:
+            self._fail(f"holds {size // self.dtype.itemsize} tokens, the manifest says {self.tokens}")
+        index_size = os.path.getsize(self.path + INDEX_SUFFIX)
+        if index_size % INDEX_DTYPE.itemsize or index_size // INDEX_DTYPE.itemsize != self.documents:
+            self._fail(
+                f"index holds {index_size / INDEX_DTYPE.itemsize:g} entries, the manifest says {self.documents} documents"
+            )
+        ends = self.document_ends()
+        last = int(ends[-1]) if len(ends) else 0
+        if last != self.tokens:
+            self._fail(f"last index entry {last} does not equal the token count {self.tokens}")
+        if len(ends) > 1 and bool(np.any(ends[1:] < ends[:-1])):
+            self._fail("index entries decrease (document ends must be non-decreasing)")
+        if verify:
+            self._verify_contents(vocab_size)
+
+    def check_tokens(self, tokens: np.ndarray, vocab_size: int) -> None:
+        if tokens.size and int(tokens.max()) >= vocab_size:
+            self._fail(f"token id {int(tokens.max())} is not below the vocabulary size {vocab_size}")
+
+    def _verify_contents(self, vocab_size: int) -> None:
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as handle:
+            while chunk := handle.read(_CHUNK_BYTES):
+                digest.update(chunk)
+                self.check_tokens(np.frombuffer(chunk, dtype=self.dtype), vocab_size)
+        if digest.hexdigest() != self.sha256:
+            self._fail("sha256 does not match the manifest")
+        if self.index_sha256 is not None:
+            with open(self.path + INDEX_SUFFIX, "rb") as handle:
+                if hashlib.sha256(handle.read()).hexdigest() != self.index_sha256:
+                    self._fail("index sha256 does not match the manifest")
+
+    def _fail(self, invariant: str) -> None:
+        raise ShardError(f"shard {self.path}: {invariant}")
+
+
+class TokenDataset:
+    """A tokenized dataset opened from its manifest: shards per (source, split), checked on open."""
+
+    def __init__(self, directory: str, manifest: dict[str, Any], shards: list[Shard]):
+        self.directory = directory
+        self.manifest = manifest
+        self.vocab_size: int = int(manifest["vocab_size"])
+        self.bos_id: int = int(manifest["bos_id"])
+        self.eos_id: int = int(manifest["eos_id"])
+        self.token_size: int = int(manifest["token_size"])
+        self.tokenizer: str = str(manifest.get("tokenizer", ""))
+        self.tokenizer_sha256: str = str(manifest["tokenizer_sha256"])
+        self.dtype = token_dtype(self.token_size)
+        self._shards = shards
+        self._open: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @classmethod
+    def open(cls, directory: str, verify: bool = True) -> TokenDataset:
+        """Read `<directory>/manifest.json` and check every shard; verify=True also hashes and scans the files."""
+        if is_remote(directory):
+            raise UserError(
+                f"{directory}: token shards are memory-mapped; copy the dataset to a local folder first"
+            )
+        path = str(Path(directory) / MANIFEST_NAME)
+        if not os.path.isfile(path):
+            raise UserError(
+                f"{directory}: no {MANIFEST_NAME} here; is it a tokenized dataset (llama-data tokenize)?"
+            )
+        try:
+            manifest = read_json(path)
+        except ValueError as exc:
+            raise ShardError(f"{path}: not valid JSON ({exc})") from None
+        required = ("vocab_size", "bos_id", "eos_id", "token_size", "tokenizer_sha256", "shards")
+        missing = [key for key in required if key not in manifest]
+        if missing:
+            raise ShardError(f"{path}: missing {', '.join(missing)}")
+        dtype = token_dtype(int(manifest["token_size"]))
+        vocab_size = int(manifest["vocab_size"])
+        if vocab_size > 1 << (8 * dtype.itemsize):
+            raise ShardError(f"{path}: vocab_size {vocab_size} does not fit token_size {dtype.itemsize}")
+        shards = []
+        for entry in manifest["shards"]:
+            if entry.get("split") not in SPLITS:
+                raise ShardError(f"{path}: shard {entry.get('file')} has split {entry.get('split')!r}")
+            shard = Shard(
+                path=str(Path(directory) / entry["file"]),
+                source=entry["source"],
+                split=entry["split"],
+                documents=int(entry["documents"]),
+                tokens=int(entry["tokens"]),
+                sha256=entry["sha256"],
+                index_sha256=entry.get("index_sha256"),
+                dtype=dtype,
+            )
+            shard.check(vocab_size, verify)
+            shards.append(shard)
+        return cls(str(directory), manifest, shards)
+
+    def sources(self, split: str = "train") -> list[str]:
+        """Sources with at least one token in `split`, sorted."""
+        return sorted({s.source for s in self._shards if s.split == split and s.tokens > 0})
+
+    def shards(self, source: str, split: str = "train") -> list[Shard]:
+        """The source's shards of one split, in file-name order (the order their tokens are concatenated in)."""
+        return sorted(
+            (s for s in self._shards if s.source == source and s.split == split), key=lambda s: s.file
+        )
+
+    def tokens(self, source: str, split: str = "train") -> int:
+        return sum(s.tokens for s in self.shards(source, split))
+
+    def documents(self, source: str, split: str = "train") -> int:
+        return sum(s.documents for s in self.shards(source, split))
+
+    def token_array(self, shard: Shard) -> np.ndarray:
+        """The shard's tokens, memory-mapped; a bounded number of maps stay open (each holds a descriptor)."""
+        array = self._open.pop(shard.path, None)
+        if array is None:
+            array = shard.token_array()
+        self._open[shard.path] = array
+        while len(self._open) > _OPEN_SHARDS:
+            self._open.popitem(last=False)
+        return array
+
+    def iter_documents(self, source: str, split: str = "train"):
+        """Each document's tokens (bos ... eos), shard by shard, in stored order."""
+        for shard in self.shards(source, split):
+            tokens = self.token_array(shard)
+            start = 0
+            for end in shard.document_ends():
+                yield np.asarray(tokens[start : int(end)])
+                start = int(end)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Memory maps would pickle as full copies; a worker process re-opens them on first use.
+        state = self.__dict__.copy()
+        state["_open"] = OrderedDict()
+        return state
