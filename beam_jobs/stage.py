@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -158,12 +157,9 @@ def run_stage(
     if not run.force and is_complete(run.directory, inputs, run.config_hash):
         return read_manifest(run.directory), False
     staging = join(run.output, run.stage, f"_staging-{run.source}-{uuid.uuid4().hex[:8]}")
-    started = time.monotonic()
     with beam.Pipeline(options=pipeline_options(beam_args)) as pipeline:
         build(pipeline, staging)
-    manifest = _finalize(run, staging, inputs, documents_in_reason, documents_out_reason)
-    print(f"[{run.stage}/{run.source}] finished in {time.monotonic() - started:.1f}s", file=sys.stderr)
-    return manifest, True
+    return _finalize(run, staging, inputs, documents_in_reason, documents_out_reason), True
 
 
 def _finalize(

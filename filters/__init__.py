@@ -1,0 +1,1 @@
+"""Per-document logic: language ID, normalization, quality rules and dedup primitives (no Beam here)."""

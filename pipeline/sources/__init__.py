@@ -1,0 +1,1 @@
+"""Source readers: one module per raw source, turning its files into Documents, Skips and Rejects."""
