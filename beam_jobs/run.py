@@ -7,6 +7,9 @@ Every stage resumes on its own, so an interrupted run continues where it stopped
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
+import shutil
 import sys
 import time
 from typing import Any
@@ -14,10 +17,10 @@ from typing import Any
 from beam_jobs.ingest import ingest_source
 from beam_jobs.stage import print_counts
 from beam_jobs.tokenize import tokenize_documents
-from pipeline.config import STAGES, Recipe, load_recipe
+from pipeline.config import STAGES, Recipe, load_recipe, parse_section
 from pipeline.errors import UserError
-from pipeline.io import join, write_json
-from pipeline.manifest import stage_dir
+from pipeline.io import join, open_file, read_json, write_json
+from pipeline.manifest import MANIFEST_NAME, stage_dir
 
 
 def run_recipe(
@@ -25,6 +28,10 @@ def run_recipe(
 ) -> dict[str, Any]:
     """Run the recipe's stages (or the given subset, in recipe order); returns the run report."""
     wanted = [s for s in recipe.stages if stages is None or s in stages]
+    if "train" in wanted:  # a bad train: key should stop the run now, not after the data stages
+        from model.config import TrainConfig
+
+        parse_section(TrainConfig, recipe.train, "train")
     report: dict[str, Any] = {"recipe": recipe.name, "config": recipe.path, "output": output, "stages": {}}
     ingest_dirs = [stage_dir(output, "ingest", source) for source in sorted(recipe.sources)]
     tokenizer_dir, tokens_dir, train_dir = (
@@ -54,7 +61,7 @@ def run_recipe(
 
         started = time.monotonic()
         tokenizer_model = train_tokenizer(recipe, ingest_dirs, tokenizer_dir, force=force)
-        _announce("train_tokenizer", True, time.monotonic() - started)
+        _announce("train_tokenizer", None, time.monotonic() - started)
         print(f"tokenizer: {tokenizer_model}")
         report["stages"]["train_tokenizer"] = {"model": tokenizer_model}
 
@@ -88,6 +95,39 @@ def run_recipe(
     write_json(join(output, "_RUN_REPORT.json"), report)
     _print_summary(report)
     return report
+
+
+def _train_stage(recipe: Recipe, tokens_dir: str, train_dir: str, force: bool) -> tuple[dict[str, Any], bool]:
+    """Train unless a finished run with the same config and tokens is there; resume an interrupted one.
+
+    `_INPUTS.json` is written when training starts and `_MANIFEST.json` when it ends, so a re-run can tell a
+    finished run (skip), an interrupted one (resume from its checkpoint) and a stale one (start again).
+    """
+    from model.train import train_from_recipe
+
+    with open_file(join(tokens_dir, "manifest.json"), "rb") as handle:
+        tokens_sha = hashlib.sha256(handle.read()).hexdigest()
+    inputs = {"config_hash": recipe.section_hash("train", "mixture"), "tokens_manifest_sha256": tokens_sha}
+    finished, started = join(train_dir, MANIFEST_NAME), join(train_dir, "_INPUTS.json")
+    if not force and _json_or_none(finished, "inputs") == inputs:
+        return read_json(finished)["summary"], False
+    resume = not force and _json_or_none(started, None) == inputs
+    if not resume and os.path.isdir(train_dir):
+        shutil.rmtree(train_dir)
+    write_json(started, inputs)
+    result = train_from_recipe(recipe, tokens_dir, train_dir, resume=resume)
+    summary = {
+        k: result[k] for k in ("val_loss_before", "val_loss_after", "steps", "checkpoint", "log", "plot")
+    }
+    write_json(finished, {"inputs": inputs, "summary": summary})
+    return summary, True
+
+
+def _json_or_none(path: str, key: str | None) -> Any:
+    if not os.path.isfile(path):
+        return None
+    data = read_json(path)
+    return data.get(key) if key else data
 
 
 def _tokens_by_source(dataset_manifest: dict) -> dict[str, dict[str, int]]:

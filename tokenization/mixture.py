@@ -76,8 +76,8 @@ def plan_mixture(
                 raise UserError("none of the sources the mixture weights has tokens in the dataset")
         for source in sorted(s for s in weights if s not in available):
             warnings.append(
-                f"{source}: weight {weights[source]:.1%} but the dataset has no tokens of it; "
-                "sampling will refuse this mixture until its weight is 0 or the source is tokenized"
+                f"{source}: weight {weights[source]:.1%} but the dataset has no tokens of it; training leaves it "
+                "out and renormalises the others (the sampler alone refuses such a mixture)"
             )
     rows = []
     for source in sorted(set(weights) | set(available)):

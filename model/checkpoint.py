@@ -1,0 +1,439 @@
+"""Checkpoints in three layouts: our own (resumable training state), Meta's and Hugging Face's.
+
+- Own: one `checkpoint.pt` holding model, optimizer, step, sample index, RNG states, configs and the tokenizer's
+  sha256; written to a temporary file and renamed, so a crash never leaves a half-written checkpoint.
+- Meta (facebookresearch/llama v1): `params.json` + `consolidated.NN.pth`, one per model-parallel rank. Our
+  parameter names and RoPE pairing are Meta's, so the weights pass through unchanged.
+- Hugging Face: `config.json` + `model.safetensors`, loadable by `LlamaForCausalLM.from_pretrained`. HF's RoPE
+  pairs dim i with i + hd/2 (rotate_half) where Meta pairs 2i with 2i + 1, so the rows of wq and wk are
+  permuted within each head (transformers' convert_llama_weights_to_hf.py `permute`); q.k is unchanged.
+
+Everything is read with `torch.load(weights_only=True)` or safetensors: loading never runs pickled code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from model.model import ROPE_LAYOUT, ModelArgs, Transformer
+from pipeline.errors import UserError
+
+FORMAT_NAME = "llama-data-checkpoint"
+FORMAT_VERSION = 1
+CHECKPOINT_NAME = "checkpoint.pt"
+HF_ROPE_LAYOUT = "half"  # HF pairs dims (i, i + hd/2)
+
+
+class CheckpointError(UserError):
+    """A checkpoint that cannot be read or does not match what it claims; the message names the file."""
+
+
+# ---------------------------------------------------------------- our own layout
+
+
+def save_checkpoint(path: str | Path, payload: dict[str, Any]) -> None:
+    """Write atomically: a temporary file in the same folder, then os.replace (atomic on POSIX)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_torch_save(
+        {"format": FORMAT_NAME, "version": FORMAT_VERSION, "rope_layout": ROPE_LAYOUT, **payload}, path
+    )
+
+
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    """Our checkpoint as a dict (tensors on CPU); a corrupt or foreign file raises CheckpointError."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / CHECKPOINT_NAME
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint not found: {path}")
+    payload = _torch_load(path)
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT_NAME:
+        raise CheckpointError(f"{path}: not a llama-data checkpoint (no format marker {FORMAT_NAME!r})")
+    if payload.get("version") != FORMAT_VERSION:
+        raise CheckpointError(
+            f"{path}: checkpoint version {payload.get('version')}, this code reads {FORMAT_VERSION}"
+        )
+    if payload.get("rope_layout") != ROPE_LAYOUT:
+        raise CheckpointError(f"{path}: rope_layout {payload.get('rope_layout')!r}, expected {ROPE_LAYOUT!r}")
+    for key in ("model_args", "model"):
+        if key not in payload:
+            raise CheckpointError(f"{path}: checkpoint has no {key!r} entry")
+    return payload
+
+
+def _torch_load(path: Path) -> Any:
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # truncated zip, bad pickle, disallowed global: all mean "unreadable"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"{path}: corrupt or unreadable checkpoint ({reason[:200]})") from None
+
+
+def model_args_from(payload: dict[str, Any]) -> ModelArgs:
+    return ModelArgs(**payload["model_args"])
+
+
+def capture_rng_state() -> dict[str, Any]:
+    """Python, numpy, torch CPU and CUDA generator states, as types weights_only loading accepts."""
+    np_state = np.random.get_state(legacy=False)
+    return {
+        "python": random.getstate(),
+        "numpy": {
+            **np_state,
+            "state": {
+                **np_state["state"],
+                "key": torch.from_numpy(np_state["state"]["key"].astype(np.int64)),
+            },
+        },
+        "torch": torch.get_rng_state(),
+        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+    }
+
+
+def restore_rng_state(state: dict[str, Any]) -> None:
+    random.setstate(_as_tuples(state["python"]))
+    np_state = state["numpy"]
+    np.random.set_state(
+        {
+            **np_state,
+            "state": {**np_state["state"], "key": np_state["state"]["key"].numpy().astype(np.uint32)},
+        }
+    )
+    torch.set_rng_state(state["torch"])
+    if torch.cuda.is_available() and state["cuda"]:
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def _as_tuples(value: Any) -> Any:
+    """random.setstate wants the nested tuples it gave; a round trip may turn them into lists."""
+    return tuple(_as_tuples(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+# ---------------------------------------------------------------- RoPE permutation
+
+
+def permute_rotary(weight: torch.Tensor, n_heads: int) -> torch.Tensor:
+    """Meta -> HF rows of wq/wk: within each head, rows (0, 1, 2, 3, ...) become (0, 2, 4, ..., 1, 3, 5, ...)."""
+    out_dim, in_dim = weight.shape
+    head_dim = out_dim // n_heads
+    return weight.view(n_heads, head_dim // 2, 2, in_dim).transpose(1, 2).reshape(out_dim, in_dim)
+
+
+def unpermute_rotary(weight: torch.Tensor, n_heads: int) -> torch.Tensor:
+    """HF -> Meta: the inverse of permute_rotary."""
+    out_dim, in_dim = weight.shape
+    head_dim = out_dim // n_heads
+    return weight.view(n_heads, 2, head_dim // 2, in_dim).transpose(1, 2).reshape(out_dim, in_dim)
+
+
+# ---------------------------------------------------------------- Meta's layout
+
+_META_PARAMS = ("dim", "multiple_of", "n_heads", "n_layers", "norm_eps", "vocab_size")
+# Dimension along which model-parallel shards are concatenated (transformers' converter; tinygrad concat_weights).
+# Parameters not listed (the norms) are replicated on every rank.
+_META_CONCAT_DIM = {
+    "tok_embeddings": 1,
+    "wo": 1,
+    "w2": 1,
+    "wq": 0,
+    "wk": 0,
+    "wv": 0,
+    "w1": 0,
+    "w3": 0,
+    "output": 0,
+}
+
+
+def export_meta(state: dict[str, torch.Tensor], args: ModelArgs, directory: str | Path) -> Path:
+    """Write params.json and consolidated.00.pth (one model-parallel shard) the way Meta's v1 release does.
+
+    params.json records the real vocab_size (Meta's says -1 and takes it from the tokenizer) plus rope_theta
+    (a later Code Llama key), so the folder describes the model without its tokenizer.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    params = {key: getattr(args, key) for key in _META_PARAMS} | {"rope_theta": args.rope_theta}
+    weights = {name: tensor.detach().cpu().contiguous() for name, tensor in state.items()}
+    # Meta's checkpoints carry the RoPE inverse frequencies; their loader ignores them (strict=False).
+    weights["rope.freqs"] = 1.0 / (
+        args.rope_theta ** (torch.arange(0, args.head_dim, 2).float() / args.head_dim)
+    )
+    _atomic_torch_save(weights, directory / "consolidated.00.pth")
+    _atomic_write_text(directory / "params.json", json.dumps(params, indent=2) + "\n")
+    return directory
+
+
+def import_meta(directory: str | Path, max_seq_len: int = 2048) -> tuple[ModelArgs, dict[str, torch.Tensor]]:
+    """Read Meta's layout, joining model-parallel shards; returns our ModelArgs and state dict."""
+    directory = Path(directory)
+    params_path = directory / "params.json"
+    try:
+        params = json.loads(params_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise CheckpointError(f"{params_path}: cannot read params.json ({exc})") from None
+    if params.get("n_kv_heads", params.get("n_heads")) != params.get("n_heads") or params.get(
+        "ffn_dim_multiplier"
+    ):
+        raise CheckpointError(
+            f"{params_path}: grouped-query attention / ffn_dim_multiplier are Llama 2; not LLaMA-1"
+        )
+    shard_paths = sorted(directory.glob("consolidated.*.pth"))
+    if not shard_paths:
+        raise CheckpointError(f"{directory}: no consolidated.*.pth files")
+    shards = [_torch_load(path) for path in shard_paths]
+    state: dict[str, torch.Tensor] = {}
+    for name in shards[0]:
+        if name == "rope.freqs":
+            continue  # derived from rope_theta; we recompute it
+        parts = [shard[name] for shard in shards]
+        kind = name.split(".")[-2]  # "layers.0.attention.wq.weight" -> "wq"
+        state[name] = (
+            torch.cat(parts, dim=_META_CONCAT_DIM[kind])
+            if kind in _META_CONCAT_DIM and len(parts) > 1
+            else parts[0]
+        )
+    vocab_size = state["tok_embeddings.weight"].shape[0]
+    try:
+        args = ModelArgs(
+            dim=int(params["dim"]),
+            n_layers=int(params["n_layers"]),
+            n_heads=int(params["n_heads"]),
+            vocab_size=vocab_size,
+            multiple_of=int(params.get("multiple_of", 256)),
+            norm_eps=float(params["norm_eps"]),
+            rope_theta=float(params.get("rope_theta", 10000.0)),
+            max_seq_len=max_seq_len,
+        )
+    except KeyError as exc:
+        raise CheckpointError(f"{params_path}: missing key {exc}") from None
+    _check_shapes(state, args, str(directory))
+    return args, state
+
+
+# ---------------------------------------------------------------- Hugging Face's layout
+
+_HF_LAYER_NAMES = {
+    "attention.wq": "self_attn.q_proj",
+    "attention.wk": "self_attn.k_proj",
+    "attention.wv": "self_attn.v_proj",
+    "attention.wo": "self_attn.o_proj",
+    "feed_forward.w1": "mlp.gate_proj",
+    "feed_forward.w3": "mlp.up_proj",
+    "feed_forward.w2": "mlp.down_proj",
+    "attention_norm": "input_layernorm",
+    "ffn_norm": "post_attention_layernorm",
+}
+
+
+def hf_names(n_layers: int) -> dict[str, str]:
+    """Our (Meta's) parameter name -> HF's (transformers' convert_llama_weights_to_hf.py)."""
+    names = {
+        "tok_embeddings.weight": "model.embed_tokens.weight",
+        "norm.weight": "model.norm.weight",
+        "output.weight": "lm_head.weight",
+    }
+    for i in range(n_layers):
+        for ours, theirs in _HF_LAYER_NAMES.items():
+            names[f"layers.{i}.{ours}.weight"] = f"model.layers.{i}.{theirs}.weight"
+    return names
+
+
+def to_hf_state_dict(state: dict[str, torch.Tensor], args: ModelArgs) -> dict[str, torch.Tensor]:
+    """Our (Meta) names and RoPE pairing -> HF names, with wq/wk rows permuted to HF's pairing."""
+    names = hf_names(args.n_layers)
+    out = {}
+    for name, tensor in state.items():
+        tensor = tensor.detach().cpu()
+        if name.endswith(("attention.wq.weight", "attention.wk.weight")):
+            tensor = permute_rotary(tensor, args.n_heads)
+        out[names[name]] = tensor.contiguous()
+    return out
+
+
+def from_hf_state_dict(state: dict[str, torch.Tensor], args: ModelArgs) -> dict[str, torch.Tensor]:
+    """HF names and pairing -> ours: the inverse of to_hf_state_dict."""
+    ours_by_hf = {theirs: ours for ours, theirs in hf_names(args.n_layers).items()}
+    out = {}
+    for name, tensor in state.items():
+        if name.endswith("rotary_emb.inv_freq"):
+            continue  # a buffer some older exports include; derived from rope_theta
+        if name not in ours_by_hf:
+            raise CheckpointError(f"unexpected Hugging Face parameter {name!r}")
+        if name.endswith(("self_attn.q_proj.weight", "self_attn.k_proj.weight")):
+            tensor = unpermute_rotary(tensor, args.n_heads)
+        out[ours_by_hf[name]] = tensor.contiguous()
+    return out
+
+
+def export_hf(
+    state: dict[str, torch.Tensor],
+    args: ModelArgs,
+    directory: str | Path,
+    bos_id: int = 1,
+    eos_id: int = 2,
+    dtype: torch.dtype = torch.float32,
+) -> Path:
+    """Write config.json and model.safetensors for `LlamaForCausalLM.from_pretrained(directory)`."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    config = {
+        "architectures": ["LlamaForCausalLM"],
+        "model_type": "llama",
+        "hidden_size": args.dim,
+        "intermediate_size": args.hidden_dim,
+        "multiple_of": args.multiple_of,  # ours, not HF's: the size alone does not say which rounding made it
+        "num_hidden_layers": args.n_layers,
+        "num_attention_heads": args.n_heads,
+        "num_key_value_heads": args.n_heads,  # LLaMA-1: no grouped-query attention
+        "head_dim": args.head_dim,
+        "vocab_size": args.vocab_size,
+        "max_position_embeddings": args.max_seq_len,
+        "rms_norm_eps": args.norm_eps,
+        "hidden_act": "silu",
+        "tie_word_embeddings": False,
+        "attention_bias": False,
+        "mlp_bias": False,
+        "bos_token_id": bos_id,
+        "eos_token_id": eos_id,
+        "initializer_range": 0.02,
+        # transformers >= 5 reads rope_parameters, 4.x reads rope_theta: both are written, with the same theta.
+        "rope_theta": args.rope_theta,
+        "rope_parameters": {"rope_type": "default", "rope_theta": args.rope_theta},
+        "torch_dtype": str(dtype).removeprefix("torch."),
+    }
+    tensors = {name: t.to(dtype) for name, t in to_hf_state_dict(state, args).items()}
+    temp = directory / f".model.safetensors.tmp-{uuid.uuid4().hex[:8]}"
+    # "format": "pt" is what from_pretrained checks; rope_layout documents the permutation already applied.
+    save_file(tensors, str(temp), metadata={"format": "pt", "rope_layout": HF_ROPE_LAYOUT})
+    os.replace(temp, directory / "model.safetensors")
+    _atomic_write_text(directory / "config.json", json.dumps(config, indent=2) + "\n")
+    return directory
+
+
+def import_hf(directory: str | Path) -> tuple[ModelArgs, dict[str, torch.Tensor]]:
+    """Read a Hugging Face Llama folder (single or index-sharded safetensors) into our ModelArgs and names."""
+    directory = Path(directory)
+    config_path = directory / "config.json"
+    try:
+        config = json.loads(config_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise CheckpointError(f"{config_path}: cannot read config.json ({exc})") from None
+    if config.get("model_type") != "llama":
+        raise CheckpointError(f"{config_path}: model_type {config.get('model_type')!r}, expected 'llama'")
+    rope = config.get("rope_parameters") or config.get("rope_scaling") or {}
+    if rope.get("rope_type", rope.get("type", "default")) != "default":
+        raise CheckpointError(f"{config_path}: scaled RoPE ({rope.get('rope_type')}) is not LLaMA-1's")
+    dim, n_heads = int(config["hidden_size"]), int(config["num_attention_heads"])
+    if int(config.get("num_key_value_heads") or n_heads) != n_heads:
+        raise CheckpointError(f"{config_path}: grouped-query attention is Llama 2+; LLaMA-1 has none")
+    if config.get("attention_bias") or config.get("mlp_bias") or config.get("hidden_act", "silu") != "silu":
+        raise CheckpointError(f"{config_path}: biases or a non-SiLU activation are not LLaMA-1's")
+    args = ModelArgs(
+        dim=dim,
+        n_layers=int(config["num_hidden_layers"]),
+        n_heads=n_heads,
+        vocab_size=int(config["vocab_size"]),
+        multiple_of=_multiple_of_for(
+            dim, int(config["intermediate_size"]), config.get("multiple_of"), str(config_path)
+        ),
+        norm_eps=float(config.get("rms_norm_eps", 1e-6)),
+        rope_theta=float(rope.get("rope_theta", config.get("rope_theta", 10000.0))),
+        max_seq_len=int(config.get("max_position_embeddings", 2048)),
+    )
+    hf_state: dict[str, torch.Tensor] = {}
+    index_path = directory / "model.safetensors.index.json"
+    files = (
+        sorted(set(json.loads(index_path.read_text())["weight_map"].values()))
+        if index_path.is_file()
+        else ["model.safetensors"]
+    )
+    for file in files:
+        try:
+            hf_state.update(load_file(str(directory / file)))
+        except (OSError, SafetensorError) as exc:
+            raise CheckpointError(f"{directory / file}: corrupt or unreadable safetensors ({exc})") from None
+    if "lm_head.weight" not in hf_state and config.get("tie_word_embeddings"):
+        hf_state["lm_head.weight"] = hf_state["model.embed_tokens.weight"]
+    state = {name: tensor.float() for name, tensor in from_hf_state_dict(hf_state, args).items()}
+    _check_shapes(state, args, str(directory))
+    return args, state
+
+
+def _multiple_of_for(dim: int, hidden: int, recorded: int | None, where: str) -> int:
+    """A multiple_of for which Meta's SwiGLU rule gives `hidden` (HF stores the size, Meta the rule): the one
+    our exporter recorded, else the largest common choice that reproduces the size."""
+    base = int(2 * (4 * dim) / 3)
+    for multiple_of in ([recorded] if recorded else []) + [256, 128, 64, 32, 16, 8, 1]:
+        if multiple_of * ((base + multiple_of - 1) // multiple_of) == hidden:
+            return multiple_of
+    if hidden >= base:
+        return hidden  # rounding base up to a multiple of hidden itself gives hidden
+    raise CheckpointError(
+        f"{where}: intermediate_size {hidden} is below the SwiGLU rule's {base} for dim {dim}"
+    )
+
+
+# ---------------------------------------------------------------- loading any layout
+
+
+def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[Transformer, dict[str, Any]]:
+    """A Transformer from our checkpoint, a Meta folder or a Hugging Face folder, with what is known about it
+    (`layout`, and for our checkpoints `tokenizer`, `tokenizer_sha256`, `bos_id`, `eos_id`, `step`)."""
+    path = Path(path)
+    if path.is_dir() and (path / "params.json").is_file():
+        args, state = import_meta(path)
+        info: dict[str, Any] = {"layout": "meta"}
+    elif path.is_dir() and (path / "config.json").is_file():
+        args, state = import_hf(path)
+        info = {"layout": "hf"}
+    else:
+        payload = load_checkpoint(path)
+        args, state = model_args_from(payload), payload["model"]
+        info = {"layout": "own"} | {
+            k: payload.get(k) for k in ("tokenizer", "tokenizer_sha256", "bos_id", "eos_id", "step")
+        }
+    with torch.device("meta"):
+        model = Transformer(args)  # no allocation until the weights arrive
+    model.to_empty(device=device)
+    model.load_state_dict(state, strict=True)
+    return model.eval(), info
+
+
+def _check_shapes(state: dict[str, torch.Tensor], args: ModelArgs, where: str) -> None:
+    with torch.device("meta"):
+        expected = Transformer(args).state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    if missing or unexpected:
+        raise CheckpointError(f"{where}: missing {missing[:3]} / unexpected {unexpected[:3]} parameters")
+    for name, tensor in expected.items():
+        if tuple(state[name].shape) != tuple(tensor.shape):
+            raise CheckpointError(
+                f"{where}: {name} has shape {tuple(state[name].shape)}, expected {tuple(tensor.shape)}"
+            )
+
+
+def _atomic_torch_save(obj: Any, path: Path) -> None:
+    temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        torch.save(obj, temp)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    temp.write_text(text)
+    os.replace(temp, path)

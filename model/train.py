@@ -1,0 +1,544 @@
+"""Train the bundled LLaMA model on a mixture of token shards: `llama-data train`, or train_from_recipe().
+
+The paper's optimiser recipe (arXiv 2302.13971 §2.2): AdamW (0.9, 0.95), weight decay 0.1, gradient clipping
+1.0, 2000 warmup steps, cosine decay to 10% of the peak LR. Gradient accumulation reaches train.batch_tokens;
+bf16 autocast on CUDA (fp32 master weights), fp32 on CPU.
+
+One process just works; under torchrun (RANK, WORLD_SIZE, LOCAL_RANK) each rank reads a disjoint slice of
+the sample indices and the weights are replicated (DDP) or sharded (FSDP2, train.parallel: fsdp):
+    torchrun --standalone --nproc_per_node=8 -m pipeline.cli train --config configs/llama.yaml --tokens DIR
+
+Resume: the sampler is a pure function of the sample index, so the checkpoint's step (plus model, optimizer and
+RNG states) is the whole training state; N straight steps equal N/2 + resume + N/2.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.distributed as dist
+from torch.distributed.checkpoint.state_dict import StateDictOptions, get_state_dict, set_state_dict
+from tqdm import tqdm
+
+from model.checkpoint import (
+    CHECKPOINT_NAME,
+    capture_rng_state,
+    export_hf,
+    export_meta,
+    load_checkpoint,
+    restore_rng_state,
+    save_checkpoint,
+)
+from model.config import TrainConfig, model_args_for
+from model.data import MixtureBatches, to_device, validation_sets
+from model.flops import mfu
+from model.model import ModelArgs, Transformer
+from pipeline.config import Recipe, load_recipe, parse_section
+from pipeline.errors import ConfigError, UserError
+from tokenization.mixture import plan_mixture
+from tokenization.sampler import MixtureSampler
+from tokenization.shards import TokenDataset
+
+LOG_NAME = "train_log.jsonl"
+PLOT_NAME = "loss.png"
+
+
+def main(args: Any, beam_args: list[str]) -> int:
+    """`llama-data train` (beam_args is always empty: cli.py refuses unknown options for this command).
+
+    Defaults follow `llama-data run --output out/<recipe name>` (what `make run` does): tokens from
+    out/<name>/tokens, checkpoints and logs to out/<name>/train."""
+    if args.max_steps is not None and args.max_steps < 1:
+        raise UserError(f"--max-steps must be at least 1, got {args.max_steps}")
+    recipe = load_recipe(args.config)
+    tokens = args.tokens or os.path.join("out", recipe.name, "tokens")
+    output = args.output or os.path.join("out", recipe.name, "train")
+    train_from_recipe(
+        recipe, tokens, output, resume=args.resume, max_steps=args.max_steps, device=args.device
+    )
+    return 0
+
+
+@dataclass(frozen=True)
+class Distributed:
+    rank: int = 0
+    local_rank: int = 0
+    world_size: int = 1
+    owns_group: bool = False  # whether we created the process group (and so destroy it)
+
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+
+def setup_distributed(device_name: str | None) -> tuple[Distributed, torch.device]:
+    """Read torchrun's environment; a single process needs no process group at all."""
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    if device_name is None:
+        device_name = "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        device = torch.device(device_name)
+    except RuntimeError:
+        raise UserError(f"--device {device_name}: not a device name (cpu, cuda, cuda:1 ...)") from None
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise UserError(f"--device {device_name}: CUDA is not available here; use --device cpu")
+        if device.index is None:  # under torchrun each rank takes the GPU of its local rank
+            device = torch.device("cuda", local_rank if world_size > 1 else torch.cuda.current_device())
+        torch.cuda.set_device(device)
+    if world_size == 1:
+        return Distributed(), device
+    owns = not dist.is_initialized()
+    if owns:
+        dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
+    return Distributed(dist.get_rank(), local_rank, dist.get_world_size(), owns), device
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warmup over warmup_steps, then cosine from the peak to min_lr_ratio * peak at max_steps."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    decay_steps = max(1, cfg.max_steps - cfg.warmup_steps)
+    progress = min(1.0, (step - cfg.warmup_steps) / decay_steps)
+    floor = cfg.lr * cfg.min_lr_ratio
+    return floor + 0.5 * (1.0 + math.cos(math.pi * progress)) * (cfg.lr - floor)
+
+
+def configure_optimizer(model: torch.nn.Module, cfg: TrainConfig, device: torch.device) -> torch.optim.AdamW:
+    """AdamW with weight decay on 2-D tensors only (matmul weights and embeddings), not on RMSNorm gains."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    groups = [
+        {"params": [p for p in params if p.dim() >= 2], "weight_decay": cfg.weight_decay},
+        {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
+    ]
+    # The fused CUDA kernel updates every parameter in one launch; CPU uses the default (foreach) path.
+    return torch.optim.AdamW(
+        groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), eps=cfg.adam_eps, fused=device.type == "cuda"
+    )
+
+
+def training_weights(recipe: Recipe, dataset: TokenDataset) -> tuple[dict[str, float], list[str]]:
+    """The sampler's weights: the mixture plan's (weights, or epochs turned into weights), restricted to the
+    sources this dataset has and renormalised; and the notes to log (the plan's warnings, the restriction)."""
+    plan = plan_mixture(dataset, recipe.mixture)
+    available = dataset.sources("train")
+    present = {s: w for s, w in plan.weights.items() if s in available}
+    if not present:
+        raise UserError(
+            f"{dataset.directory}: none of the mixture's sources ({', '.join(plan.weights)}) has training tokens "
+            f"(the dataset has: {', '.join(available) or 'none'})"
+        )
+    notes = [w for w in plan.warnings if "has no tokens of it" not in w]  # restated below, once
+    missing = sorted(set(plan.weights) - set(present))
+    if missing:
+        notes.append(
+            f"not in the dataset, so left out of the mixture and the rest renormalised: {', '.join(missing)}"
+        )
+    total = sum(present.values())
+    return {s: w / total for s, w in present.items()}, notes
+
+
+def train_from_recipe(
+    recipe: Recipe,
+    tokens_dir: str,
+    output_dir: str,
+    resume: bool = False,
+    max_steps: int | None = None,
+    device: str | None = None,
+) -> dict[str, Any]:
+    """Train per the recipe's `train:` section; returns the validation losses per source before and after,
+    the steps done and the paths of the checkpoint, the JSONL log and the loss plot."""
+    cfg: TrainConfig = parse_section(TrainConfig, recipe.train, "train")
+    dist_info, dev = setup_distributed(device)
+    try:
+        return _train(recipe, cfg, Path(tokens_dir), Path(output_dir), resume, max_steps, dist_info, dev)
+    finally:
+        if dist_info.owns_group:
+            dist.destroy_process_group()
+
+
+def _train(
+    recipe: Recipe,
+    cfg: TrainConfig,
+    tokens_dir: Path,
+    output: Path,
+    resume: bool,
+    max_steps: int | None,
+    world: Distributed,
+    device: torch.device,
+) -> dict[str, Any]:
+    say = _printer(world)
+    dataset = TokenDataset.open(str(tokens_dir))
+    seq_len = cfg.seq_len or recipe.mixture.seq_len
+    args = model_args_for(cfg.preset, vocab_size=dataset.vocab_size, max_seq_len=seq_len)
+    weights, notes = training_weights(recipe, dataset)
+    for note in notes:
+        say(f"mixture: {note}")
+    say(f"mixture over {tokens_dir}: " + ", ".join(f"{s} {w:.3f}" for s, w in weights.items()))
+
+    tokens_per_micro_step = cfg.micro_batch_size * seq_len * world.world_size
+    batch_tokens = cfg.batch_tokens or tokens_per_micro_step
+    if batch_tokens % tokens_per_micro_step:
+        raise ConfigError(
+            f"train.batch_tokens: {batch_tokens} is not a multiple of micro_batch_size * seq_len * processes "
+            f"= {cfg.micro_batch_size} * {seq_len} * {world.world_size} = {tokens_per_micro_step}"
+        )
+    grad_accum = batch_tokens // tokens_per_micro_step
+    stop_step = min(cfg.max_steps, max_steps) if max_steps is not None else cfg.max_steps
+    use_bf16 = cfg.dtype == "bfloat16" or (cfg.dtype == "auto" and device.type == "cuda")
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True  # fp32 matmuls outside autocast use TF32 tensor cores
+        torch.backends.cudnn.allow_tf32 = True
+
+    # The same seed on every rank: DDP needs identical initial weights, FSDP shards the same full model.
+    torch.manual_seed(recipe.seed)
+    with torch.device(device):
+        model = Transformer(args)
+    model.activation_checkpointing = cfg.activation_checkpointing
+    if cfg.compile:
+        # Compiling block by block keeps parameter names unchanged (no `_orig_mod.` prefix in checkpoints),
+        # and is the granularity FSDP2 shards at.
+        for layer in model.layers:
+            layer.compile()
+    model = _parallelize(model, cfg, world, device)
+    optimizer = configure_optimizer(model, cfg, device)
+
+    output.mkdir(parents=True, exist_ok=True)
+    checkpoint_path = output / CHECKPOINT_NAME
+    log_path = output / LOG_NAME
+    start_step = 0
+    if resume and checkpoint_path.is_file():
+        start_step = _restore(checkpoint_path, model, optimizer, args, dataset)
+        say(f"resumed from {checkpoint_path} at step {start_step}")
+    elif resume:
+        say(f"no checkpoint in {output}; starting from scratch")
+    elif checkpoint_path.is_file():
+        raise UserError(
+            f"{output} already holds a checkpoint; pass --resume to continue it or choose another --output"
+        )
+    if world.is_main:
+        _truncate_log(log_path, start_step)
+    world_barrier(world)
+
+    sampler = MixtureSampler(dataset, weights, seq_len=seq_len, seed=recipe.seed, split="train")
+    batches = MixtureBatches(sampler, cfg.micro_batch_size, grad_accum, world.rank, world.world_size, device)
+    val_sets = validation_sets(dataset, seq_len, cfg.eval_windows)
+    if not val_sets:
+        say("no source has a validation split of at least one window: validation loss is not reported")
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16)
+    n_params = sum(p.numel() for p in model.parameters())  # FSDP's DTensors report their global size
+    say(
+        f"model {cfg.preset}: {n_params / 1e6:.2f}M parameters, dim {args.dim}, {args.n_layers} layers, vocab "
+        f"{args.vocab_size}; {batch_tokens} tokens per step ({cfg.micro_batch_size} x {seq_len} x "
+        f"{world.world_size} processes x {grad_accum} accumulation), {'bf16 autocast' if use_bf16 else 'fp32'} on "
+        f"{device}; steps {start_step} -> {stop_step} of {cfg.max_steps}"
+    )
+
+    val_before = evaluate(model, val_sets, cfg.micro_batch_size, device, autocast)
+    say("validation loss before: " + _format_losses(val_before))
+    _append_log(world, log_path, {"step": start_step, "val_loss": val_before})
+
+    model.train()
+    # A progress bar on a terminal; plain log lines when the output goes to a file or a CI log.
+    show_bar = world.is_main and sys.stderr.isatty()
+    progress = tqdm(total=stop_step, initial=start_step, disable=not show_bar, mininterval=1.0, unit="step")
+    last_log_time, last_log_step = time.perf_counter(), start_step
+    val_after = val_before
+    for step in range(start_step, stop_step):
+        lr = lr_at(step, cfg)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        loss_sum = torch.zeros((), device=device)
+        for micro_step in range(grad_accum):
+            inputs, targets = batches.get(step, micro_step)
+            # Gradients are all-reduced (DDP) or reduce-scattered (FSDP) only on the last micro step.
+            _set_grad_sync(model, micro_step == grad_accum - 1)
+            with autocast:
+                _, loss = model(inputs, targets)
+            (loss / grad_accum).backward()
+            loss_sum += loss.detach()
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        done = step + 1
+        progress.update(1)
+
+        if done % cfg.log_interval == 0 or done == stop_step:
+            loss_value = _mean_over_ranks(loss_sum / grad_accum, world)
+            now = time.perf_counter()
+            tokens_per_second = (done - last_log_step) * batch_tokens / (now - last_log_time)
+            per_device = tokens_per_second / world.world_size
+            utilisation = mfu(args, seq_len, per_device, device) if use_bf16 else None
+            record = {
+                "step": done,
+                "loss": loss_value,
+                "lr": lr,
+                "grad_norm": float(_full_tensor(grad_norm)),
+                "tokens": done * batch_tokens,
+                "tokens_per_second": tokens_per_second,
+                "tokens_per_second_per_device": per_device,
+                "mfu": utilisation,
+            }
+            _append_log(world, log_path, record)
+            postfix = f"loss {loss_value:.4f} lr {lr:.2e} {per_device:,.0f} tok/s/device"
+            postfix += f" MFU {utilisation:.1%}" if utilisation is not None else ""
+            if show_bar:
+                progress.set_postfix_str(postfix)
+            else:
+                say(f"step {done}/{stop_step}: {postfix}")
+            last_log_time, last_log_step = time.perf_counter(), done
+
+        paused = time.perf_counter()  # evaluation and checkpoints do not count towards tokens/s
+        if done == stop_step or (cfg.eval_interval and done % cfg.eval_interval == 0):
+            val_after = evaluate(model, val_sets, cfg.micro_batch_size, device, autocast)
+            _append_log(world, log_path, {"step": done, "val_loss": val_after})
+            if done != stop_step:
+                progress.write(f"step {done}: validation loss " + _format_losses(val_after))
+            model.train()
+        if done == stop_step or done % cfg.checkpoint_interval == 0:
+            _save(checkpoint_path, model, optimizer, done, batches, args, cfg, recipe, dataset, world)
+        last_log_time += time.perf_counter() - paused
+    progress.close()
+
+    say("validation loss after:  " + _format_losses(val_after))
+    plot_path = output / PLOT_NAME
+    if world.is_main:
+        plot_losses(log_path, plot_path)
+        say(f"checkpoint {checkpoint_path}, log {log_path}, plot {plot_path}")
+    if cfg.export:
+        _export(model, cfg, args, dataset, output, world, say)
+    return {
+        "val_loss_before": val_before,
+        "val_loss_after": val_after,
+        "steps": max(start_step, stop_step),
+        "checkpoint": str(checkpoint_path),
+        "log": str(log_path),
+        "plot": str(plot_path),
+    }
+
+
+def _parallelize(
+    model: Transformer, cfg: TrainConfig, world: Distributed, device: torch.device
+) -> torch.nn.Module:
+    """Wrap for torchrun: DDP replicates and all-reduces gradients; FSDP2 shards parameters, gradients and
+    optimizer state per block (all-gathered just in time for each block's forward and backward)."""
+    if world.world_size == 1:
+        return model
+    if cfg.parallel == "ddp":
+        from torch.nn.parallel import DistributedDataParallel
+
+        return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+    from torch.distributed.fsdp import fully_shard
+
+    for layer in model.layers:
+        fully_shard(layer)
+    fully_shard(model)
+    return model
+
+
+def _set_grad_sync(model: torch.nn.Module, enabled: bool) -> None:
+    if hasattr(model, "require_backward_grad_sync"):  # DDP: the flag its no_sync() context toggles
+        model.require_backward_grad_sync = enabled
+    elif hasattr(model, "set_requires_gradient_sync"):  # FSDP2
+        model.set_requires_gradient_sync(enabled)
+
+
+def _full_tensor(value: torch.Tensor) -> torch.Tensor:
+    """FSDP2's grad norm is a DTensor; gather it to a plain tensor."""
+    return value.full_tensor() if hasattr(value, "full_tensor") else value
+
+
+def _mean_over_ranks(value: torch.Tensor, world: Distributed) -> float:
+    if world.world_size > 1:
+        value = value.clone()
+        dist.all_reduce(value, op=dist.ReduceOp.SUM)
+        value /= world.world_size
+    return float(value)
+
+
+def world_barrier(world: Distributed) -> None:
+    if world.world_size > 1:
+        dist.barrier()
+
+
+@torch.no_grad()
+def evaluate(
+    model: torch.nn.Module,
+    val_sets: dict[str, torch.Tensor],
+    batch_size: int,
+    device: torch.device,
+    autocast: Any,
+) -> dict[str, float]:
+    """Mean next-token loss per source on its held-out windows.
+
+    Every rank evaluates every window: FSDP needs all ranks in each forward (its all-gathers), and the
+    evaluation set is small, so the duplicated work is the price of needing no reduction and no uneven batches.
+    """
+    model.eval()
+    losses = {}
+    for source, windows in val_sets.items():
+        total, count = 0.0, 0
+        for start in range(0, len(windows), batch_size):
+            inputs, targets = to_device(windows[start : start + batch_size], device)
+            with autocast:
+                _, loss = model(inputs, targets)
+            total += float(loss) * inputs.size(0)
+            count += inputs.size(0)
+        losses[source] = total / count
+    return losses
+
+
+def _save(
+    path: Path,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    step: int,
+    batches: MixtureBatches,
+    args: ModelArgs,
+    cfg: TrainConfig,
+    recipe: Recipe,
+    dataset: TokenDataset,
+    world: Distributed,
+) -> None:
+    # Full (unsharded) states, gathered to rank 0's CPU: the checkpoint is independent of the process count.
+    # Optimizer state is keyed by parameter name, not position.
+    model_state, optim_state = get_state_dict(
+        model, optimizer, options=StateDictOptions(full_state_dict=True, cpu_offload=True)
+    )
+    if world.is_main:
+        save_checkpoint(
+            path,
+            {
+                "model_args": dataclasses.asdict(args),
+                "model": model_state,
+                "optimizer": optim_state,
+                "step": step,
+                "sample_index": step * batches.samples_per_step,
+                "rng": capture_rng_state(),
+                "seed": recipe.seed,
+                "train_config": dataclasses.asdict(cfg),
+                "world_size": world.world_size,
+                "tokenizer": _tokenizer_path(dataset),
+                "tokenizer_sha256": dataset.tokenizer_sha256,
+                "bos_id": dataset.bos_id,
+                "eos_id": dataset.eos_id,
+            },
+        )
+    world_barrier(world)
+
+
+def _restore(
+    path: Path,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    args: ModelArgs,
+    dataset: TokenDataset,
+) -> int:
+    payload = load_checkpoint(path)
+    if payload.get("tokenizer_sha256") != dataset.tokenizer_sha256:
+        raise UserError(f"{path}: trained with a different tokenizer than the dataset's (sha256 differs)")
+    if payload["model_args"] != dataclasses.asdict(args):
+        raise UserError(
+            f"{path}: model {payload['model_args']} differs from the configured {dataclasses.asdict(args)}"
+        )
+    set_state_dict(
+        model,
+        optimizer,
+        model_state_dict=payload["model"],
+        optim_state_dict=payload["optimizer"],
+        options=StateDictOptions(full_state_dict=True),
+    )
+    restore_rng_state(payload["rng"])
+    return int(payload["step"])
+
+
+def _export(
+    model, cfg: TrainConfig, args: ModelArgs, dataset: TokenDataset, output: Path, world: Distributed, say
+):
+    state, _ = get_state_dict(model, [], options=StateDictOptions(full_state_dict=True, cpu_offload=True))
+    if not world.is_main:
+        return
+    if "meta" in cfg.export:
+        say(f"exported Meta layout to {export_meta(state, args, output / 'meta')}")
+    if "hf" in cfg.export:
+        say(
+            f"exported Hugging Face layout to {export_hf(state, args, output / 'hf', dataset.bos_id, dataset.eos_id)}"
+        )
+
+
+def _tokenizer_path(dataset: TokenDataset) -> str:
+    """The manifest's tokenizer as an absolute path when it can be found (relative to the working folder or
+    to the dataset), so generate finds it from anywhere; else as recorded."""
+    recorded = Path(dataset.tokenizer)
+    for candidate in (recorded, Path(dataset.directory) / recorded):
+        if dataset.tokenizer and candidate.is_file():
+            return str(candidate.resolve())
+    return dataset.tokenizer
+
+
+def _printer(world: Distributed):
+    def say(message: str) -> None:
+        if world.is_main:
+            tqdm.write(message)
+
+    return say
+
+
+def _format_losses(losses: dict[str, float]) -> str:
+    return ", ".join(f"{source} {loss:.4f}" for source, loss in losses.items()) or "(no validation data)"
+
+
+def _append_log(world: Distributed, path: Path, record: dict[str, Any]) -> None:
+    if world.is_main:
+        with path.open("a") as handle:
+            handle.write(json.dumps(record) + "\n")
+
+
+def _truncate_log(path: Path, step: int) -> None:
+    """Drop records past the step training (re)starts from: a crash after the last checkpoint logged steps
+    that the resumed run will redo."""
+    if not path.is_file():
+        return
+    records = [
+        line for line in path.read_text().splitlines() if line.strip() and json.loads(line)["step"] <= step
+    ]
+    path.write_text("".join(line + "\n" for line in records))
+
+
+def read_log(path: str | Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def plot_losses(log_path: str | Path, plot_path: str | Path) -> None:
+    """Training loss per logged step and validation loss per source, to a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: render straight to the file
+    import matplotlib.pyplot as plt
+
+    records = read_log(log_path)
+    train = [(r["step"], r["loss"]) for r in records if "loss" in r]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    if train:
+        ax.plot(*zip(*train, strict=True), label="train", linewidth=1)
+    sources = sorted({s for r in records for s in r.get("val_loss", {})})
+    for source in sources:
+        points = [(r["step"], r["val_loss"][source]) for r in records if source in r.get("val_loss", {})]
+        ax.plot(*zip(*points, strict=True), marker="o", label=f"validation: {source}")
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("cross-entropy (nats / token)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(plot_path, dpi=120)
+    plt.close(fig)
