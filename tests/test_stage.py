@@ -100,5 +100,7 @@ def test_unknown_beam_option_is_a_user_error():
 
 def test_portable_runner_against_a_local_job_service(tmp_path):
     """The protocol the Spark and Flink job servers speak: the same job through a local job service."""
-    manifest, ran = _run(tmp_path, ["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=LOOPBACK"])
+    manifest, ran = _run(
+        tmp_path, ["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=LOOPBACK"]
+    )
     assert ran and manifest.documents_out == 10 and manifest.counts["rejected:corrupt"] == 1
