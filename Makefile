@@ -43,8 +43,10 @@ $(BIN)/lmplz: $(VENV)/.installed
 	$(BIN)/python -m pip download -q --no-deps --no-binary kenlm --no-build-isolation -d $(KENLM_BUILD) kenlm==$(KENLM_VERSION)
 	tar -xzf $(KENLM_BUILD)/kenlm-$(KENLM_VERSION).tar.gz -C $(KENLM_BUILD)
 	cmake -S $(KENLM_BUILD)/kenlm-$(KENLM_VERSION) -B $(KENLM_BUILD)/out -DCMAKE_BUILD_TYPE=Release \
-		-DKENLM_MAX_ORDER=6 -DCOMPILE_TESTS=OFF -DBUILD_PYTHON=OFF > $(KENLM_BUILD)/cmake.log
-	cmake --build $(KENLM_BUILD)/out --target lmplz build_binary query -j$$(nproc) > $(KENLM_BUILD)/build.log
+		-DKENLM_MAX_ORDER=6 -DCOMPILE_TESTS=OFF -DBUILD_PYTHON=OFF > $(KENLM_BUILD)/cmake.log 2>&1 \
+		|| { tail -n 40 $(KENLM_BUILD)/cmake.log; exit 1; }
+	cmake --build $(KENLM_BUILD)/out --target lmplz build_binary query -j$$(nproc) > $(KENLM_BUILD)/build.log 2>&1 \
+		|| { tail -n 40 $(KENLM_BUILD)/build.log; exit 1; }
 	cp $(KENLM_BUILD)/out/bin/lmplz $(KENLM_BUILD)/out/bin/build_binary $(KENLM_BUILD)/out/bin/query $(BIN)/
 
 run: install

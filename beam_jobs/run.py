@@ -81,16 +81,10 @@ def run_recipe(
         report["stages"]["mix"] = {"plan": format_plan(plan)}
 
     if "train" in wanted:
-        from model.train import train_from_recipe
-
         started = time.monotonic()
-        summary = train_from_recipe(recipe, tokens_dir, train_dir, resume=not force)
-        _announce("train", True, time.monotonic() - started)
-        report["stages"]["train"] = {
-            k: summary[k]
-            for k in ("val_loss_before", "val_loss_after", "steps", "checkpoint")
-            if k in summary
-        }
+        summary, ran = _train_stage(recipe, tokens_dir, train_dir, force)
+        _announce("train", ran, time.monotonic() - started)
+        report["stages"]["train"] = summary
 
     write_json(join(output, "_RUN_REPORT.json"), report)
     _print_summary(report)

@@ -19,9 +19,10 @@ from apache_beam.metrics import Metrics
 
 from beam_jobs.options import pipeline_options
 from pipeline.document import Document
-from pipeline.io import filesystem, fingerprint, join, read_json, write_documents, write_json, write_jsonl
+from pipeline.io import filesystem, join, read_json, write_documents, write_json, write_jsonl
 from pipeline.manifest import (
     StageManifest,
+    fingerprint,
     is_complete,
     part_name,
     read_manifest,

@@ -63,14 +63,6 @@ def open_file(path: str, mode: str = "rb") -> IO[Any]:
     return fsspec.open(path, mode).open()
 
 
-def fingerprint(path: str) -> dict[str, Any]:
-    """What a manifest records of an input: enough to notice it changed without reading it."""
-    fs, resolved = filesystem(path)
-    info = fs.info(resolved)
-    mtime = info.get("mtime") or info.get("updated") or info.get("LastModified") or info.get("created")
-    return {"path": path, "size": int(info.get("size") or 0), "mtime": str(mtime)}
-
-
 def write_atomic(path: str, data: bytes) -> None:
     """Write to a temporary name, then rename: a reader never sees a half-written file."""
     fs, resolved = filesystem(path)

@@ -5,7 +5,9 @@ A stage whose manifest matches its inputs and config is complete and is skipped 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline import __version__
@@ -43,6 +45,26 @@ class StageManifest:
 
     def matches(self, inputs: list[dict[str, Any]], config_hash: str) -> bool:
         return self.inputs == inputs and self.config_hash == config_hash and self.code_version == __version__
+
+
+def fingerprint(path: str) -> dict[str, Any]:
+    """What a manifest records of one input: enough to notice it changed, without reading it.
+
+    A raw input is known by its size and mtime. A part written by an earlier stage is known by its size and
+    the sha256 of that stage's manifest: a forced re-run rewrites the part (new mtime) with the same bytes and
+    the same manifest, so the stages after it keep byte-identical manifests and stay resumable.
+    """
+    fs, resolved = filesystem(path)
+    info = fs.info(resolved)
+    record: dict[str, Any] = {"path": path, "size": int(info.get("size") or 0)}
+    upstream = str(PurePosixPath(resolved).parent / MANIFEST_NAME)
+    if PurePosixPath(resolved).name.startswith("part-") and fs.exists(upstream):
+        with fs.open(upstream, "rb") as handle:
+            record["stage_manifest_sha256"] = hashlib.sha256(handle.read()).hexdigest()
+    else:
+        mtime = info.get("mtime") or info.get("updated") or info.get("LastModified") or info.get("created")
+        record["mtime"] = str(mtime)
+    return record
 
 
 def manifest_path(directory: str) -> str:

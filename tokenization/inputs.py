@@ -7,7 +7,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.errors import UserError
-from pipeline.io import filesystem, fingerprint, stage_parts
+from pipeline.io import filesystem, stage_parts
+from pipeline.manifest import fingerprint
 
 
 def find_parts(input_dirs: list[str]) -> list[str]:
