@@ -49,6 +49,8 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
     if "--runner" not in named:
         args.append("--runner=DirectRunner")
     runner = _value_of(args, "--runner") or "DirectRunner"
+    if "--default_sdk_harness_log_level" not in named:
+        args.append("--default_sdk_harness_log_level=ERROR")  # workers' INFO chatter buries the counts table
     if runner in ("DirectRunner", "direct"):
         if "--direct_running_mode" not in named:
             args.append("--direct_running_mode=multi_processing")

@@ -52,9 +52,8 @@ class TrainConfig:
     preset: str = "tiny"
     seq_len: int | None = None  # tokens per training sequence; default: mixture.seq_len
     micro_batch_size: int = 8  # sequences per forward/backward on each process
-    batch_tokens: int | None = (
-        None  # tokens per optimizer step over all processes (paper: 4M); default: one micro batch each
-    )
+    # Tokens per optimizer step over all processes (paper: 4M); default: one micro batch each.
+    batch_tokens: int | None = None
     max_steps: int = 1000
     lr: float = 3.0e-4  # peak; the paper uses 1.5e-4 for 33B and 65B
     min_lr_ratio: float = 0.1  # cosine ends at 10% of the peak

@@ -40,9 +40,8 @@ class ModelArgs:
     multiple_of: int = 256  # SwiGLU hidden size is rounded up to a multiple of this
     norm_eps: float = 1e-6  # LLaMA-1 params.json: 1e-6 for 7B/13B/33B, 1e-5 for 65B
     rope_theta: float = 10000.0
-    max_seq_len: int = (
-        2048  # Llama-1 context length: the default KV cache length and HF's max_position_embeddings
-    )
+    # Llama-1 context length: the default KV cache length and HF's max_position_embeddings
+    max_seq_len: int = 2048
 
     @property
     def head_dim(self) -> int:
@@ -192,9 +191,8 @@ class Transformer(nn.Module):
         self.layers = nn.ModuleList(TransformerBlock(args) for _ in range(args.n_layers))
         self.norm = RMSNorm(args.dim, eps=args.norm_eps)
         self.output = nn.Linear(args.dim, args.vocab_size, bias=False)  # not tied to tok_embeddings (LLaMA)
-        self.activation_checkpointing = (
-            False  # recompute each block in backward: memory for ~1/3 more compute
-        )
+        # Recompute each block in backward: memory for ~1/3 more compute.
+        self.activation_checkpointing = False
         self.init_weights()
 
     @torch.no_grad()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -146,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     _, add_args, target, passes_beam = COMMANDS[args.command]
     if extra and not passes_beam:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    # Beam logs every worker start and stop at INFO; its errors still show (and --default_sdk_harness_log_level
+    # or LLAMA_DATA_LOG_LEVEL=INFO bring the rest back).
+    logging.basicConfig(level=os.environ.get("LLAMA_DATA_LOG_LEVEL", "WARNING").upper())
+    if "LLAMA_DATA_LOG_LEVEL" not in os.environ:
+        logging.getLogger("apache_beam").setLevel(logging.ERROR)
     module_name, func_name = target.split(":")
     try:
         handler = getattr(importlib.import_module(module_name), func_name)

@@ -82,9 +82,8 @@ class TokenizerConfig:
 
 @dataclass(frozen=True)
 class TokenizeConfig:
-    shard_tokens: int = (
-        100_000_000  # target per shard: a (source, split) gets ceil(tokens / shard_tokens) shards
-    )
+    # Target per shard: a (source, split) gets ceil(tokens / shard_tokens) shards.
+    shard_tokens: int = 100_000_000
     validation_fraction: float = 0.001  # hash-based held-out split per source (TFDS C4 uses 0.1%)
 
     def validate(self, where: str) -> None:
