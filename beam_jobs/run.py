@@ -132,12 +132,14 @@ def _tokens_by_source(dataset_manifest: dict) -> dict[str, dict[str, int]]:
     return dict(sorted(totals.items()))
 
 
-def _announce(stage: str, ran: bool, seconds: float) -> None:
-    state = (
-        f"done in {seconds:.1f}s"
-        if ran
-        else "skipped: its manifest matches the inputs and config (use --force)"
-    )
+def _announce(stage: str, ran: bool | None, seconds: float) -> None:
+    """ran=None: the stage decides itself whether to reuse its output, and says so in its own line."""
+    if ran is None:
+        state = f"ready in {seconds:.1f}s"
+    elif ran:
+        state = f"done in {seconds:.1f}s"
+    else:
+        state = "skipped: its manifest matches the inputs and config (use --force)"
     print(f"\n== {stage}: {state}", flush=True)
 
 

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from model.checkpoint import hf_config  # noqa: E402
 from model.config import PRESETS  # noqa: E402
 from model.flops import flops_per_token, peak_flops  # noqa: E402
 from model.model import ModelArgs, Transformer  # noqa: E402
@@ -31,20 +32,7 @@ from model.model import ModelArgs, Transformer  # noqa: E402
 def hf_model(args: ModelArgs, compile_model: bool) -> torch.nn.Module:
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    config = LlamaConfig(
-        vocab_size=args.vocab_size,
-        hidden_size=args.dim,
-        intermediate_size=args.hidden_dim,
-        num_hidden_layers=args.n_layers,
-        num_attention_heads=args.n_heads,
-        num_key_value_heads=args.n_heads,
-        max_position_embeddings=args.max_seq_len,
-        rms_norm_eps=args.norm_eps,
-        rope_parameters={"rope_type": "default", "rope_theta": args.rope_theta},
-        tie_word_embeddings=False,
-        attn_implementation="sdpa",
-        use_cache=False,
-    )
+    config = LlamaConfig(**hf_config(args), attn_implementation="sdpa", use_cache=False)
     model = LlamaForCausalLM(config)
     if compile_model:
         model.compile()

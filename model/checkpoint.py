@@ -276,18 +276,11 @@ def from_hf_state_dict(state: dict[str, torch.Tensor], args: ModelArgs) -> dict[
     return out
 
 
-def export_hf(
-    state: dict[str, torch.Tensor],
-    args: ModelArgs,
-    directory: str | Path,
-    bos_id: int = 1,
-    eos_id: int = 2,
-    dtype: torch.dtype = torch.float32,
-) -> Path:
-    """Write config.json and model.safetensors for `LlamaForCausalLM.from_pretrained(directory)`."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    config = {
+def hf_config(
+    args: ModelArgs, bos_id: int = 1, eos_id: int = 2, dtype: torch.dtype = torch.float32
+) -> dict[str, Any]:
+    """The config.json of our model in the Hugging Face layout (also what `LlamaConfig(**...)` takes in tests)."""
+    return {
         "architectures": ["LlamaForCausalLM"],
         "model_type": "llama",
         "hidden_size": args.dim,
@@ -312,6 +305,20 @@ def export_hf(
         "rope_parameters": {"rope_type": "default", "rope_theta": args.rope_theta},
         "torch_dtype": str(dtype).removeprefix("torch."),
     }
+
+
+def export_hf(
+    state: dict[str, torch.Tensor],
+    args: ModelArgs,
+    directory: str | Path,
+    bos_id: int = 1,
+    eos_id: int = 2,
+    dtype: torch.dtype = torch.float32,
+) -> Path:
+    """Write config.json and model.safetensors for `LlamaForCausalLM.from_pretrained(directory)`."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    config = hf_config(args, bos_id, eos_id, dtype)
     tensors = {name: t.to(dtype) for name, t in to_hf_state_dict(state, args).items()}
     temp = directory / f".model.safetensors.tmp-{uuid.uuid4().hex[:8]}"
     # "format": "pt" is what from_pretrained checks; rope_layout documents the permutation already applied.

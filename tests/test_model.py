@@ -8,7 +8,7 @@ import pytest
 import torch
 from model_fixtures import TINY, random_model
 
-from model.checkpoint import export_hf, to_hf_state_dict, unpermute_rotary
+from model.checkpoint import export_hf, hf_config, to_hf_state_dict, unpermute_rotary
 from model.config import PRESETS, model_args_for
 from model.flops import flops_per_token, non_embedding_params
 from model.generate import generate, sample_next
@@ -43,16 +43,7 @@ def test_exporting_without_the_rope_permutation_breaks_parity(tmp_path):
         if name.endswith(("q_proj.weight", "k_proj.weight")):
             state[name] = unpermute_rotary(state[name], TINY.n_heads)
     hf = transformers.LlamaForCausalLM(
-        transformers.LlamaConfig(
-            vocab_size=TINY.vocab_size,
-            hidden_size=TINY.dim,
-            intermediate_size=TINY.hidden_dim,
-            num_hidden_layers=TINY.n_layers,
-            num_attention_heads=TINY.n_heads,
-            rms_norm_eps=TINY.norm_eps,
-            rope_parameters={"rope_type": "default", "rope_theta": TINY.rope_theta},
-            attn_implementation="eager",
-        )
+        transformers.LlamaConfig(**hf_config(TINY), attn_implementation="eager")
     )
     hf.load_state_dict(state, strict=True)
     tokens = torch.randint(0, TINY.vocab_size, (2, 48), generator=torch.Generator().manual_seed(0))
