@@ -10,6 +10,7 @@ import pytest
 import sentencepiece as spm
 from token_fixtures import small_recipe, write_stage
 
+from pipeline.config import MixtureConfig
 from pipeline.document import Document
 from pipeline.errors import UserError
 from pipeline.io import write_documents
@@ -18,6 +19,7 @@ from tokenization.train import (
     SHA_NAME,
     SourceStats,
     plan_sample,
+    sample_weights,
     train_tokenizer,
     trainer_arguments,
 )
@@ -151,3 +153,13 @@ def test_small_sources_give_all_they_have_and_the_rest_is_shared():
     assert plan.rates["commoncrawl"] == pytest.approx(0.19)
     everything = plan_sample(stats, {"commoncrawl": 0.9, "wikipedia": 0.1}, sample_documents=10_000)
     assert everything.rates == {"commoncrawl": 1.0, "wikipedia": 1.0}
+
+
+def test_epochs_mixture_weights_the_sample_by_epochs_times_characters():
+    stats = {
+        "books": SourceStats(documents=10, characters=1000),
+        "wikipedia": SourceStats(documents=10, characters=3000),
+    }
+    weights = sample_weights(MixtureConfig(epochs={"books": 2.0, "wikipedia": 1.0, "arxiv": 1.0}), stats)
+    assert weights == {"books": 2000.0, "wikipedia": 3000.0}
+    assert sample_weights(MixtureConfig(weights={"books": 1.0}), stats) == {"books": 1.0}

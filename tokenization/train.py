@@ -20,7 +20,7 @@ from typing import Any
 import sentencepiece as spm
 
 from pipeline import __version__
-from pipeline.config import Recipe
+from pipeline.config import MixtureConfig, Recipe
 from pipeline.errors import UserError
 from pipeline.io import filesystem, iter_documents, join, read_json, write_atomic, write_json
 from tokenization.inputs import find_parts, inputs_record, unit_fraction
@@ -90,6 +90,14 @@ def count_sources(parts: list[str]) -> dict[str, SourceStats]:
     return dict(sorted(stats.items()))
 
 
+def sample_weights(mixture: MixtureConfig, stats: dict[str, SourceStats]) -> dict[str, float]:
+    """Each source's share of the sample's characters: the mixture's weights, or, for an epochs mixture, epochs
+    times the source's characters (tokens are not counted yet; characters stand in for them)."""
+    if mixture.epochs is not None:
+        return {s: e * stats[s].characters for s, e in mixture.epochs.items() if s in stats}
+    return mixture.source_weights()
+
+
 def plan_sample(
     stats: dict[str, SourceStats], weights: dict[str, float], sample_documents: int
 ) -> SamplePlan:
@@ -152,13 +160,15 @@ def train_tokenizer(recipe: Recipe, input_dirs: list[str], output_dir: str, forc
     arguments = trainer_arguments(recipe)
     record = {
         "inputs": inputs_record(parts),
-        "config_hash": recipe.section_hash("tokenizer", "mixture"),
+        # Only what shapes the sample: token_budget, seq_len or max_epochs do not change the tokenizer.
+        "config_hash": recipe.section_hash("tokenizer"),
+        "mixture": {"weights": recipe.mixture.weights, "epochs": recipe.mixture.epochs},
         "code_version": __version__,
     }
     if not force and _is_current(output_dir, record):
         return model_path
     stats = count_sources(parts)
-    plan = plan_sample(stats, recipe.mixture.source_weights(), recipe.tokenizer.sample_documents)
+    plan = plan_sample(stats, sample_weights(recipe.mixture, stats), recipe.tokenizer.sample_documents)
     drawn: dict[str, int] = {}
     model = io.BytesIO()
     sentences = sample_sentences(parts, plan, recipe.seed, recipe.tokenizer.max_sentence_length, drawn)
