@@ -178,10 +178,7 @@ def import_meta(directory: str | Path, max_seq_len: int = 2048) -> tuple[ModelAr
     """Read Meta's layout, joining model-parallel shards; returns our ModelArgs and state dict."""
     directory = Path(directory)
     params_path = directory / "params.json"
-    try:
-        params = json.loads(params_path.read_text())
-    except (OSError, ValueError) as exc:
-        raise CheckpointError(f"{params_path}: cannot read params.json ({exc})") from None
+    params = _read_json(params_path)
     if params.get("n_kv_heads", params.get("n_heads")) != params.get("n_heads") or params.get(
         "ffn_dim_multiplier"
     ):
@@ -332,10 +329,7 @@ def import_hf(directory: str | Path) -> tuple[ModelArgs, dict[str, torch.Tensor]
     """Read a Hugging Face Llama folder (single or index-sharded safetensors) into our ModelArgs and names."""
     directory = Path(directory)
     config_path = directory / "config.json"
-    try:
-        config = json.loads(config_path.read_text())
-    except (OSError, ValueError) as exc:
-        raise CheckpointError(f"{config_path}: cannot read config.json ({exc})") from None
+    config = _read_json(config_path)
     if config.get("model_type") != "llama":
         raise CheckpointError(f"{config_path}: model_type {config.get('model_type')!r}, expected 'llama'")
     rope = config.get("rope_parameters") or config.get("rope_scaling") or {}
@@ -361,7 +355,7 @@ def import_hf(directory: str | Path) -> tuple[ModelArgs, dict[str, torch.Tensor]
     hf_state: dict[str, torch.Tensor] = {}
     index_path = directory / "model.safetensors.index.json"
     files = (
-        sorted(set(json.loads(index_path.read_text())["weight_map"].values()))
+        sorted(set(_read_json(index_path).get("weight_map", {}).values()))
         if index_path.is_file()
         else ["model.safetensors"]
     )
@@ -429,6 +423,17 @@ def _check_shapes(state: dict[str, torch.Tensor], args: ModelArgs, where: str) -
             raise CheckpointError(
                 f"{where}: {name} has shape {tuple(state[name].shape)}, expected {tuple(tensor.shape)}"
             )
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    """A checkpoint's JSON file, or one clear CheckpointError naming it."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise CheckpointError(f"{path}: cannot read {path.name} ({exc})") from None
+    if not isinstance(data, dict):
+        raise CheckpointError(f"{path}: expected a JSON object")
+    return data
 
 
 def _atomic_torch_save(obj: Any, path: Path) -> None:
