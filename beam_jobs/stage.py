@@ -33,6 +33,8 @@ from pipeline.rejects import Reject
 
 REJECTS = "rejects"
 DECISIONS = "decisions"
+COUNTS_FILE = "_counts.json"  # staged by write_rejects_and_counts
+REJECTS_FILE = "_rejects.jsonl"
 AUTO_SHARD_INPUT_BYTES = 1 << 30  # output_shards=0: one part per GiB of input
 
 
@@ -110,7 +112,7 @@ def write_rejects_and_counts(rejects, decisions, staging: str) -> None:
         | "WriteRejects"
         >> beam.Map(
             lambda rs: write_jsonl(
-                join(staging, "_rejects.jsonl"), [r.to_json() for r in sorted(rs, key=Reject.sort_key)]
+                join(staging, REJECTS_FILE), [r.to_json() for r in sorted(rs, key=Reject.sort_key)]
             )
         )
     )
@@ -118,7 +120,7 @@ def write_rejects_and_counts(rejects, decisions, staging: str) -> None:
         decisions
         | "CountReasons" >> beam.combiners.Count.PerElement()
         | "CollectCounts" >> beam.combiners.ToList()
-        | "WriteCounts" >> beam.Map(lambda kvs: write_json(join(staging, "_counts.json"), dict(sorted(kvs))))
+        | "WriteCounts" >> beam.Map(lambda kvs: write_json(join(staging, COUNTS_FILE), dict(sorted(kvs))))
     )
 
 
@@ -163,11 +165,35 @@ def run_stage(
     return _finalize(run, staging, inputs, documents_in_reason, documents_out_reason), True
 
 
+def collect_counts_and_rejects(staging: str, rejects_target: str) -> tuple[dict[str, int], int]:
+    """Read the staged decision counts, and move the staged rejects to `rejects_target`.
+
+    Returns (counts, number of rejects). With no rejects, a rejects file left by an earlier run is removed,
+    so what sits at `rejects_target` always belongs to the latest run.
+    """
+    fs, staging_path = filesystem(staging)
+    counts_file = join(staging_path, COUNTS_FILE)
+    counts = read_json(join(staging, COUNTS_FILE)) if fs.exists(counts_file) else {}
+    _, target = filesystem(rejects_target)
+    rejects, staged = 0, join(staging_path, REJECTS_FILE)
+    if fs.exists(staged):
+        with fs.open(staged, "rb") as handle:
+            rejects = sum(1 for _ in handle)
+    if rejects:
+        fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+        fs.mv(staged, target)
+    elif fs.exists(target):
+        fs.rm(target)
+    return counts, rejects
+
+
 def _finalize(
     run: StageRun, staging: str, inputs: list[dict], in_reason: str, out_reason: str
 ) -> StageManifest:
     fs, staging_path = filesystem(staging)
-    counts = read_json(join(staging, "_counts.json")) if fs.exists(join(staging_path, "_counts.json")) else {}
+    counts, rejects = collect_counts_and_rejects(
+        staging, join(rejects_dir(run.output, run.stage), f"{run.source}.jsonl")
+    )
     parts_file = join(staging_path, "_parts.json")
     parts = read_json(join(staging, "_parts.json")) if fs.exists(parts_file) else []
     _, final_path = filesystem(run.directory)
@@ -178,14 +204,6 @@ def _finalize(
         base = name.rsplit("/", 1)[-1]
         if not base.startswith("_"):
             fs.mv(name, join(final_path, base))
-    rejects = 0
-    rejects_file = join(staging_path, "_rejects.jsonl")
-    if fs.exists(rejects_file):
-        with fs.open(rejects_file, "rb") as handle:
-            rejects = sum(1 for _ in handle)
-        _, rejects_path = filesystem(rejects_dir(run.output, run.stage))
-        fs.makedirs(rejects_path, exist_ok=True)
-        fs.mv(rejects_file, join(rejects_path, f"{run.source}.jsonl"))
     manifest = StageManifest(
         stage=run.stage,
         source=run.source,

@@ -8,7 +8,6 @@ seeded-hash order. Every step keys on document ids, so the bytes do not depend o
 from __future__ import annotations
 
 import argparse
-import sys
 import uuid
 from pathlib import PurePosixPath
 from typing import Any
@@ -17,7 +16,16 @@ import apache_beam as beam
 from apache_beam import pvalue
 
 from beam_jobs.options import pipeline_options
-from beam_jobs.stage import DECISIONS, REJECTS, decide, print_counts, reject, write_rejects_and_counts
+from beam_jobs.stage import (
+    DECISIONS,
+    REJECTS,
+    REJECTS_FILE,
+    collect_counts_and_rejects,
+    decide,
+    print_counts,
+    reject,
+    write_rejects_and_counts,
+)
 from pipeline import __version__
 from pipeline.config import Recipe, load_recipe
 from pipeline.document import SOURCES
@@ -46,8 +54,6 @@ from tokenization.shards import (
 NAMESPACE = "tokenize"
 ENCODED = "encoded"
 SHARDS_FILE = "_shards.json"
-COUNTS_FILE = "_counts.json"
-REJECTS_FILE = "_rejects.jsonl"
 
 
 class EncodeDocuments(beam.DoFn):
@@ -229,21 +235,12 @@ def _finalize(recipe: Recipe, output_dir: str, staging: str, tokenizer, record: 
     fs, staging_path = filesystem(staging)
     _, output_path = filesystem(output_dir)
     shards = read_json(join(staging, SHARDS_FILE)) if fs.exists(join(staging_path, SHARDS_FILE)) else []
-    counts = read_json(join(staging, COUNTS_FILE)) if fs.exists(join(staging_path, COUNTS_FILE)) else {}
     remove_dataset_files(output_dir)
-    if fs.exists(join(output_path, REJECTS_FILE)):
-        fs.rm(join(output_path, REJECTS_FILE))
+    counts, rejects = collect_counts_and_rejects(staging, join(output_dir, REJECTS_FILE))
     for path in fs.ls(staging_path, detail=False):
         name = PurePosixPath(path).name
         if name.endswith((".ds", ".ds" + INDEX_SUFFIX)):
             fs.mv(path, join(output_path, name))
-    rejects = 0
-    rejects_file = join(staging_path, REJECTS_FILE)
-    if fs.exists(rejects_file):
-        with fs.open(rejects_file, "rb") as handle:
-            rejects = sum(1 for _ in handle)
-        if rejects:
-            fs.mv(rejects_file, join(output_path, REJECTS_FILE))
     fs.rm(staging_path, recursive=True)
     write_dataset_manifest(
         output_dir,
@@ -266,7 +263,7 @@ def _finalize(recipe: Recipe, output_dir: str, staging: str, tokenizer, record: 
     return read_dataset_manifest(output_dir)
 
 
-def print_dataset(manifest: dict, out=sys.stdout) -> None:
+def print_dataset(manifest: dict, out=None) -> None:
     """Per source and split: shards, documents and tokens."""
     print(f"{'source':<14} {'split':<10} {'shards':>6} {'documents':>12} {'tokens':>14}", file=out)
     for source, splits in manifest["totals"].items():
