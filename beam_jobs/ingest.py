@@ -1,8 +1,10 @@
-"""The ingest job: raw source files to Parquet documents, every decision counted, every bad record kept.
+"""The ingest stage: one source's raw files to Parquet documents, every decision counted, every bad record kept.
 
 CommonCrawl: ListFiles -> PlanSplits (byte ranges, so one 1 GB WARC is read by many workers) -> Reshuffle ->
-ReadRecords (parse, extract main text, drop short pages) -> IdentifyLanguage (fastText, loaded once per
-worker) -> WriteOutputs (`<out>/ingest/commoncrawl/part-*.parquet`, `_MANIFEST.json`, rejects).
+ReadRecords (parse, extract main text, drop short pages) -> WriteStageOutputs. Language ID is the next stage
+(`langid`), so that CCNet's paragraph dedup can run between the two; `llama-data ingest` runs both.
+A source's reader is one entry of READERS: a function that turns the pipeline and the group's files into
+{DOCUMENTS, REJECTS, COUNTS}.
 """
 
 from __future__ import annotations
@@ -10,131 +12,152 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import apache_beam as beam
 
+from beam_jobs.framework import Stage, StageRun, run_beam
 from beam_jobs.stage import (
-    DECISIONS,
+    CHARACTERS_IN,
+    COUNTS,
+    DOCUMENTS,
+    DOCUMENTS_IN,
     REJECTS,
-    StageRun,
+    StageDoFn,
     WriteStageOutputs,
-    auto_shards,
-    decide,
-    print_counts,
-    reject,
-    run_stage,
+    describe_exception,
 )
-from filters.langid import LanguageIdentifier, identify_language
-from pipeline.config import LangIdConfig, Recipe, load_recipe
+from pipeline.config import Recipe, SourceSpec, load_recipe
 from pipeline.document import Document
 from pipeline.errors import UserError
 from pipeline.io import expand_inputs, is_remote
-from pipeline.manifest import StageManifest, rejects_dir, stage_dir
 from pipeline.rejects import Reject
-from pipeline.sources.commoncrawl import Skip, file_size, plan_splits, read_documents
-
-STAGE = "ingest"
-SUPPORTED_SOURCES = ("commoncrawl",)
+from pipeline.sources.commoncrawl import Skip, plan_splits, read_records, record_to_document
 
 
-class ReadCommonCrawlRange(beam.DoFn):
-    """One byte range of one WARC/WET file to Documents; skips, drops and rejects are counted as they happen."""
+class ReadCommonCrawlRange(StageDoFn):
+    """One byte range of one WARC/WET file to Documents; skips, drops and rejects are counted as they happen.
 
-    def __init__(self, namespace: str, min_length: int, max_record_bytes: int):
-        self.namespace = namespace
+    Each record is mapped on its own, so a failure on one record is a reject and the range goes on."""
+
+    def __init__(self, namespace: str, progress_dir: str | None, min_length: int, max_record_bytes: int):
+        super().__init__(namespace, progress_dir)
         self.min_length = min_length
         self.max_record_bytes = max_record_bytes
 
-    def process(self, split: tuple[str, int, int]):
+    def handle(self, split: tuple[str, int, int]):
         path, start, end = split
-        for record, outcome in read_documents(path, start, end, self.min_length, self.max_record_bytes):
-            if record is not None:
-                yield decide(self.namespace, "read")
-            if isinstance(outcome, Reject):
-                yield from reject(self.namespace, outcome)
-            elif isinstance(outcome, Skip):
-                yield decide(self.namespace, outcome.reason)
-            else:
-                yield outcome
+        position = start
+        for record in read_records(path, start, end, self.max_record_bytes):
+            if isinstance(record, Reject):
+                yield from self.reject(record)
+                continue
+            self.count("read")
+            self.count(DOCUMENTS_IN)
+            self.count(CHARACTERS_IN, max(0, record.offset - position))  # a reader's "characters in": bytes
+            self.progress.advance(max(0, record.offset - position))
+            position = max(position, record.offset)
+            try:
+                outcome = record_to_document(record, path, self.min_length, self.max_record_bytes)
+            except Exception as exc:  # a bug on one record must not lose the rest of the range
+                yield from self.reject(
+                    Reject(
+                        path,
+                        record.offset,
+                        "exception",
+                        describe_exception(exc),
+                        record.header("warc-record-id"),
+                    )
+                )
+                continue
+            yield from self._emit(outcome)
+        self.count(CHARACTERS_IN, max(0, end - position))
+        self.progress.advance(max(0, end - position))
+
+    def _emit(self, outcome: Document | Skip | Reject):
+        if isinstance(outcome, Reject):
+            yield from self.reject(outcome)
+        elif isinstance(outcome, Skip):
+            self.count(outcome.reason)
+        else:
+            self.count("kept")
+            self.progress.advance(0, 1)
+            yield outcome
+
+    def locate(self, split):
+        return split[0], split[1], None
 
 
-class IdentifyLanguage(beam.DoFn):
-    """fastText language ID; the model loads once per worker, in setup."""
-
-    def __init__(self, namespace: str, config: LangIdConfig):
-        self.namespace = namespace
-        self.config = config
-        self.identifier: LanguageIdentifier | None = None
-
-    def setup(self):
-        self.identifier = LanguageIdentifier()
-
-    def process(self, document: Document):
-        decision = identify_language(document, self.identifier, self.config)
-        yield decide(self.namespace, decision)
-        if decision == "kept":
-            yield document
+def read_commoncrawl(pipeline: beam.Pipeline, run: StageRun, progress_dir: str | None) -> dict[str, Any]:
+    ingest = run.recipe.ingest
+    read = (
+        pipeline
+        | "ListFiles" >> beam.Create(sorted(run.units))
+        | "PlanSplits" >> beam.FlatMap(plan_splits, ingest.split_bytes)
+        | "Reshuffle" >> beam.Reshuffle()
+        | "ReadRecords"
+        >> beam.ParDo(
+            ReadCommonCrawlRange(run.namespace, progress_dir, ingest.min_length, ingest.max_record_bytes)
+        ).with_outputs(REJECTS, COUNTS, main=DOCUMENTS)
+    )
+    return {DOCUMENTS: read[DOCUMENTS], REJECTS: read[REJECTS], COUNTS: read[COUNTS]}
 
 
-def build_commoncrawl(recipe: Recipe, files: list[str], num_shards: int, namespace: str = "commoncrawl"):
-    """The pipeline body, for run_stage: `build(pipeline, staging_dir)`."""
-    ingest, langid = recipe.ingest, recipe.langid
-
-    def build(pipeline: beam.Pipeline, staging: str) -> None:
-        read = (
-            pipeline
-            | "ListFiles" >> beam.Create(sorted(files))
-            | "PlanSplits" >> beam.FlatMap(plan_splits, ingest.split_bytes)
-            | "Reshuffle" >> beam.Reshuffle()
-            | "ReadRecords"
-            >> beam.ParDo(
-                ReadCommonCrawlRange(namespace, ingest.min_length, ingest.max_record_bytes)
-            ).with_outputs(REJECTS, DECISIONS, main="documents")
-        )
-        identified = read.documents | "IdentifyLanguage" >> beam.ParDo(
-            IdentifyLanguage(namespace, langid)
-        ).with_outputs(DECISIONS, main="documents")
-        decisions = (read[DECISIONS], identified[DECISIONS]) | "MergeDecisions" >> beam.Flatten()
-        outputs = {None: identified.documents, REJECTS: read[REJECTS], DECISIONS: decisions}
-        _ = outputs | "WriteOutputs" >> WriteStageOutputs(staging, num_shards)
-
-    return build
+READERS: dict[str, Callable[[beam.Pipeline, StageRun, str | None], dict[str, Any]]] = {
+    "commoncrawl": read_commoncrawl,
+}
+READER_CODE: dict[str, tuple[str, ...]] = {
+    "commoncrawl": (
+        "pipeline.sources.commoncrawl",
+        "pipeline.sources.warc",
+        "pipeline.sources.http",
+    ),
+}
 
 
-def ingest_source(
-    recipe: Recipe, source: str, inputs: list[str], output: str, force: bool, beam_args: list[str]
-) -> tuple[StageManifest, bool]:
-    """Run the ingest stage for one source; returns its manifest and whether it ran (False: resumed)."""
-    if source not in SUPPORTED_SOURCES:
+def run_ingest(run: StageRun) -> dict[str, Any]:
+    reader = READERS[run.source]
+
+    def build(pipeline: beam.Pipeline, progress_dir: str | None) -> None:
+        outputs = reader(pipeline, run, progress_dir)
+        _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
+
+    return run_beam(run, build)
+
+
+def source_files(recipe: Recipe, source: str, spec: SourceSpec) -> list[str]:
+    """The recipe's input paths and globs for one source, expanded (relative to the recipe's folder)."""
+    if source not in READERS:
         raise UserError(
-            f"no ingest reader for source {source!r} yet; supported: {', '.join(SUPPORTED_SOURCES)}"
+            f"no ingest reader for source {source!r} yet; supported: {', '.join(sorted(READERS))}"
         )
     base_dir = str(Path(recipe.path).parent) if recipe.path else None
-    files = expand_inputs(inputs, base_dir=base_dir)
-    num_shards = auto_shards(sum(file_size(f) for f in files), recipe.ingest.output_shards)
-    run = StageRun(
-        output=output,
-        stage=STAGE,
-        source=source,
-        inputs=files,
-        config_hash=recipe.section_hash("ingest", "langid"),
-        force=force,
-        extra={"num_shards": num_shards, "split_bytes": recipe.ingest.split_bytes},
-    )
-    return run_stage(run, beam_args, build_commoncrawl(recipe, files, num_shards, namespace=source))
+    return expand_inputs(spec.input, base_dir=base_dir)
+
+
+INGEST = Stage(
+    name="ingest",
+    folder="ingest",
+    consumes=("sources",),
+    produces=("documents",),
+    config=("ingest", "execution"),
+    code=("beam_jobs.ingest", *sorted({m for modules in READER_CODE.values() for m in modules})),
+    run=run_ingest,
+    per_source=True,
+    groupable=True,
+)
 
 
 def main(args: argparse.Namespace, beam_args: list[str]) -> int:
-    """`llama-data ingest SOURCE --input GLOB... --output DIR [--config YAML] [--force] [beam options]`."""
+    """`llama-data ingest SOURCE --input GLOB... --output DIR [--config YAML] [--force] [beam options]`:
+    the ingest and langid stages for one source, so the documents come out labelled."""
+    from beam_jobs.run import run_recipe
+
     recipe = load_recipe(args.config) if args.config else Recipe()
     inputs = [p if is_remote(p) or os.path.isabs(p) else os.path.abspath(p) for p in args.input]
-    manifest, ran = ingest_source(recipe, args.source, inputs, args.output, args.force, beam_args)
-    if not ran:
-        print("skipped (manifest matches; use --force to re-run)")
-    print_counts(manifest, args.source)
-    where = stage_dir(args.output, STAGE, args.source)
-    print(f"\n{manifest.documents_out} documents in {len(manifest.outputs)} parts: {where}/", file=sys.stdout)
-    if manifest.rejects:
-        print(f"{manifest.rejects} rejects: {rejects_dir(args.output, STAGE)}/{args.source}.jsonl")
+    recipe = recipe.with_sources({args.source: SourceSpec(input=inputs)})
+    run_recipe(recipe, args.output, beam_args, force=args.force, stages=["ingest", "langid"], summary=False)
+    sys.stdout.flush()
     return 0

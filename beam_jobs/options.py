@@ -9,6 +9,8 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.errors import UserError
 
+LOCAL_RUNNERS = ("DirectRunner", "direct", "FnApiRunner", "SwitchingDirectRunner")
+
 
 def _all_option_classes() -> list[type]:
     seen: list[type] = []
@@ -41,17 +43,24 @@ def check_beam_args(beam_args: list[str]) -> None:
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
     """Options for one job: the user's flags as given, with the local default filled in when no runner is named.
 
-    Default: the DirectRunner in multi-processing mode on all cores (`direct_num_workers=0`).
+    Default (and for `--runner=DirectRunner`): Beam's FnApiRunner, the DirectRunner's batch engine, in
+    multi-processing mode on all cores.
     """
     check_beam_args(beam_args)
-    args = list(beam_args)
+    args = [a for a in beam_args if not (a.startswith("--runner=") and a.split("=", 1)[1] in LOCAL_RUNNERS)]
     named = {a.split("=", 1)[0] for a in args if a.startswith("--")}
-    if "--runner" not in named:
-        args.append("--runner=DirectRunner")
-    runner = _value_of(args, "--runner") or "DirectRunner"
+    runner = _value_of(args, "--runner")
+    if runner in LOCAL_RUNNERS:  # `--runner DirectRunner` (two words)
+        index = args.index("--runner")
+        del args[index : index + 2]
+        runner = None
+    if runner is None:
+        # Beam's DirectRunner first tries to download and start Prism from GitHub: the FnApiRunner it falls
+        # back to for batch pipelines is named directly, so no run ever reaches the network.
+        args.append("--runner=FnApiRunner")
     if "--default_sdk_harness_log_level" not in named:
         args.append("--default_sdk_harness_log_level=ERROR")  # workers' INFO chatter buries the counts table
-    if runner in ("DirectRunner", "direct"):
+    if runner is None:
         if "--direct_running_mode" not in named:
             args.append("--direct_running_mode=multi_processing")
         if "--direct_num_workers" not in named:
@@ -66,3 +75,10 @@ def _value_of(args: list[str], flag: str) -> str | None:
         if arg.startswith(flag + "="):
             return arg.split("=", 1)[1]
     return None
+
+
+def runs_locally(options: PipelineOptions) -> bool:
+    """Whether the workers share this machine (DirectRunner, or a portable runner's LOOPBACK workers), so they
+    can report progress through a local folder."""
+    all_options = options.get_all_options()
+    return str(all_options.get("runner") or "FnApiRunner") in LOCAL_RUNNERS

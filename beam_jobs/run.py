@@ -1,145 +1,137 @@
-"""`llama-data run`: a recipe's stages in order, each skipped when its manifest says it is already done.
+"""`llama-data run`: a recipe's stages as a graph of artifacts, each stage skipped when its manifest says done.
 
-ingest (one Beam job per source) -> train_tokenizer -> tokenize (Beam) -> mix (plan) -> train.
-Every stage resumes on its own, so an interrupted run continues where it stopped.
+The recipe's `stages` list is resolved in order against the registry (beam_jobs/registry.py): each stage
+reads the latest earlier producer of every artifact it consumes (`documents` per source, `tokenizer`,
+`tokens`, ...), and a stage whose input no earlier stage produces is a one-line error. `--stages` runs a
+subset; the others' outputs on disk are its inputs. Every stage resumes on its own.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import os
-import shutil
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
-from beam_jobs.ingest import ingest_source
-from beam_jobs.stage import print_counts
-from beam_jobs.tokenize import tokenize_documents
-from pipeline.config import STAGES, Recipe, load_recipe, parse_section
-from pipeline.errors import UserError
-from pipeline.io import join, open_file, read_json, write_json
-from pipeline.manifest import MANIFEST_NAME, stage_dir
+from beam_jobs.framework import Stage, StageRun, print_counts, run_stage
+from beam_jobs.registry import REGISTRY
+from pipeline.config import Recipe, load_recipe, parse_section
+from pipeline.errors import ConfigError, UserError
+from pipeline.io import join, write_json
+from pipeline.manifest import stage_dir
+
+REPORT_NAME = "_RUN_REPORT.json"
+
+
+@dataclass(frozen=True)
+class PlannedStage:
+    stage: Stage
+    upstream: dict[str, Stage]  # artifact -> the stage that produces it for this one
+
+
+def resolve(recipe: Recipe) -> list[PlannedStage]:
+    """The recipe's stages in order, each with the producers of what it consumes; errors name the stage."""
+    where = f"{recipe.path}: stages" if recipe.path else "stages"
+    producers: dict[str, Stage] = {}
+    planned = []
+    for name in recipe.stages:
+        stage = REGISTRY.get(name)
+        if stage is None:
+            raise ConfigError(f"{where}: unknown stage {name!r}; expected some of {', '.join(REGISTRY)}")
+        for artifact in stage.consumes:
+            if artifact == "sources":
+                if not recipe.sources:
+                    raise ConfigError(f"{where}: {name} reads the recipe's sources, but it names none")
+            elif artifact not in producers:
+                makers = sorted(s.name for s in REGISTRY.values() if artifact in s.produces)
+                raise ConfigError(
+                    f"{where}: {name} reads `{artifact}`, which no stage before it produces "
+                    f"(list {' or '.join(makers)} before it)"
+                )
+        planned.append(PlannedStage(stage, {a: producers[a] for a in stage.consumes if a in producers}))
+        for artifact in stage.produces:
+            producers[artifact] = stage
+    return planned
+
+
+def artifact_paths(output: str, producer: Stage, artifact: str, sources: list[str]) -> list[str]:
+    """Where a producer's artifact lies: its per-source folders, or its one folder."""
+    if producer.per_source:
+        return [stage_dir(output, producer.folder, source) for source in sources]
+    return [stage_dir(output, producer.folder)]
+
+
+def stage_runs(recipe: Recipe, planned: PlannedStage, output: str, beam_args: list[str], force: bool):
+    """The StageRuns of one planned stage: one per source, or one over all sources."""
+    stage, sources = planned.stage, sorted(recipe.sources)
+    from beam_jobs.ingest import source_files
+
+    for source in sources if stage.per_source else [None]:
+        inputs: dict[str, list[str]] = {}
+        for artifact in stage.consumes:
+            if artifact == "sources":
+                inputs[artifact] = source_files(recipe, source, recipe.sources[source])
+            else:
+                producer = planned.upstream[artifact]
+                inputs[artifact] = artifact_paths(output, producer, artifact, [source] if source else sources)
+        directory = stage_dir(output, stage.folder, source)
+        yield StageRun(stage, recipe, source, inputs, directory, beam_args, force)
 
 
 def run_recipe(
-    recipe: Recipe, output: str, beam_args: list[str], force: bool = False, stages: list[str] | None = None
+    recipe: Recipe,
+    output: str,
+    beam_args: list[str],
+    force: bool = False,
+    stages: list[str] | None = None,
+    summary: bool = True,
 ) -> dict[str, Any]:
     """Run the recipe's stages (or the given subset, in recipe order); returns the run report."""
-    wanted = [s for s in recipe.stages if stages is None or s in stages]
-    if "train" in wanted:  # a bad train: key should stop the run now, not after the data stages
+    planned = resolve(recipe)
+    if stages is not None:
+        unknown = [s for s in stages if s not in REGISTRY]
+        if unknown:
+            raise UserError(f"--stages: unknown stage {unknown[0]!r}; expected some of {', '.join(REGISTRY)}")
+    wanted = [p for p in planned if stages is None or p.stage.name in stages]
+    if any(p.stage.name == "train" for p in wanted):  # a bad train: key stops the run now, not after the data
         from model.config import TrainConfig
 
         parse_section(TrainConfig, recipe.train, "train")
     report: dict[str, Any] = {"recipe": recipe.name, "config": recipe.path, "output": output, "stages": {}}
-    ingest_dirs = [stage_dir(output, "ingest", source) for source in sorted(recipe.sources)]
-    tokenizer_dir, tokens_dir, train_dir = (
-        join(output, "tokenizer"),
-        join(output, "tokens"),
-        join(output, "train"),
-    )
-    tokenizer_model = join(tokenizer_dir, "tokenizer.model")
-
-    if "ingest" in wanted:
-        if not recipe.sources:
-            raise UserError("the recipe names no sources: add a `sources:` section")
-        for source, spec in sorted(recipe.sources.items()):
+    for step in wanted:
+        for run in stage_runs(recipe, step, output, beam_args, force):
             started = time.monotonic()
-            manifest, ran = ingest_source(recipe, source, spec.input, output, force, beam_args)
-            _announce(f"ingest/{source}", ran, time.monotonic() - started)
-            print_counts(manifest, source)
-            report["stages"][f"ingest/{source}"] = {
+            manifest, ran = run_stage(run)
+            label = run.namespace
+            _announce(label, ran, time.monotonic() - started)
+            if manifest.counts or manifest.documents_in:
+                print_counts(manifest)
+            entry = {
                 "ran": ran,
+                "directory": run.directory,
+                "documents_in": manifest.documents_in,
                 "documents_out": manifest.documents_out,
+                "characters_in": manifest.characters_in,
+                "characters_out": manifest.characters_out,
                 "rejects": manifest.rejects,
                 "counts": manifest.counts,
             }
-
-    if "train_tokenizer" in wanted:
-        from tokenization.train import train_tokenizer
-
-        started = time.monotonic()
-        tokenizer_model = train_tokenizer(recipe, ingest_dirs, tokenizer_dir, force=force)
-        _announce("train_tokenizer", None, time.monotonic() - started)
-        print(f"tokenizer: {tokenizer_model}")
-        report["stages"]["train_tokenizer"] = {"model": tokenizer_model}
-
-    if "tokenize" in wanted:
-        started = time.monotonic()
-        dataset_manifest, ran = tokenize_documents(
-            recipe, ingest_dirs, tokenizer_model, tokens_dir, force, beam_args
-        )
-        _announce("tokenize", ran, time.monotonic() - started)
-        report["stages"]["tokenize"] = {"ran": ran, "tokens_by_source": _tokens_by_source(dataset_manifest)}
-
-    if "mix" in wanted:
-        from tokenization.mixture import format_plan, plan_mixture
-        from tokenization.shards import TokenDataset
-
-        plan = plan_mixture(TokenDataset.open(tokens_dir, verify=False), recipe.mixture)
-        report["stages"]["mix"] = {"plan": format_plan(plan)}
-
-    if "train" in wanted:
-        started = time.monotonic()
-        summary, ran = _train_stage(recipe, tokens_dir, train_dir, force)
-        _announce("train", ran, time.monotonic() - started)
-        report["stages"]["train"] = summary
-
-    write_json(join(output, "_RUN_REPORT.json"), report)
-    _print_summary(report)
+            if run.stage.describe is not None:
+                entry.update(run.stage.describe(manifest, run.directory))
+            report["stages"][label] = entry
+    if summary:
+        write_json(join(output, REPORT_NAME), report)
+        _print_summary(report)
     return report
 
 
-def _train_stage(recipe: Recipe, tokens_dir: str, train_dir: str, force: bool) -> tuple[dict[str, Any], bool]:
-    """Train unless a finished run with the same config and tokens is there; resume an interrupted one.
-
-    `_INPUTS.json` is written when training starts and `_MANIFEST.json` when it ends, so a re-run can tell a
-    finished run (skip), an interrupted one (resume from its checkpoint) and a stale one (start again).
-    """
-    from model.train import train_from_recipe
-
-    with open_file(join(tokens_dir, "manifest.json"), "rb") as handle:
-        tokens_sha = hashlib.sha256(handle.read()).hexdigest()
-    inputs = {"config_hash": recipe.section_hash("train", "mixture"), "tokens_manifest_sha256": tokens_sha}
-    finished, started = join(train_dir, MANIFEST_NAME), join(train_dir, "_INPUTS.json")
-    if not force and _json_or_none(finished, "inputs") == inputs:
-        return read_json(finished)["summary"], False
-    resume = not force and _json_or_none(started, None) == inputs
-    if not resume and os.path.isdir(train_dir):
-        shutil.rmtree(train_dir)
-    write_json(started, inputs)
-    result = train_from_recipe(recipe, tokens_dir, train_dir, resume=resume)
-    summary = {
-        k: result[k] for k in ("val_loss_before", "val_loss_after", "steps", "checkpoint", "log", "plot")
-    }
-    write_json(finished, {"inputs": inputs, "summary": summary})
-    return summary, True
-
-
-def _json_or_none(path: str, key: str | None) -> Any:
-    if not os.path.isfile(path):
-        return None
-    data = read_json(path)
-    return data.get(key) if key else data
-
-
-def _tokens_by_source(dataset_manifest: dict) -> dict[str, dict[str, int]]:
-    totals: dict[str, dict[str, int]] = {}
-    for shard in dataset_manifest.get("shards", []):
-        split = totals.setdefault(shard["source"], {})
-        split[shard["split"]] = split.get(shard["split"], 0) + int(shard["tokens"])
-    return dict(sorted(totals.items()))
-
-
-def _announce(stage: str, ran: bool | None, seconds: float) -> None:
-    """ran=None: the stage decides itself whether to reuse its output, and says so in its own line."""
-    if ran is None:
-        state = f"ready in {seconds:.1f}s"
-    elif ran:
-        state = f"done in {seconds:.1f}s"
-    else:
-        state = "skipped: its manifest matches the inputs and config (use --force)"
+def _announce(stage: str, ran: bool, seconds: float) -> None:
+    state = (
+        f"done in {seconds:.1f}s"
+        if ran
+        else "skipped: its manifest matches the inputs and config (use --force)"
+    )
     print(f"\n== {stage}: {state}", flush=True)
 
 
@@ -148,8 +140,11 @@ def _print_summary(report: dict[str, Any]) -> None:
     print("\n==================== run summary ====================")
     print(f"output: {report['output']}")
     for name, info in stages.items():
-        if name.startswith("ingest/"):
-            print(f"{name}: {info['documents_out']} documents kept, {info['rejects']} rejects")
+        if "/" in name:
+            print(
+                f"{name}: {info['documents_in']:,} documents in, {info['documents_out']:,} kept, "
+                f"{info['rejects']:,} rejects"
+            )
     if "tokenize" in stages:
         print("tokens per source:")
         for source, splits in stages["tokenize"]["tokens_by_source"].items():
@@ -164,20 +159,15 @@ def _print_summary(report: dict[str, Any]) -> None:
         print("validation loss per source (before -> after training):")
         for source in sorted(before):
             print(f"  {source:<14} {before[source]:.4f} -> {after.get(source, float('nan')):.4f}")
-    print(f"report: {join(report['output'], '_RUN_REPORT.json')}")
+    print(f"report: {join(report['output'], REPORT_NAME)}")
 
 
 def main(args: argparse.Namespace, beam_args: list[str]) -> int:
     recipe = load_recipe(args.config)
-    stages = None
-    if args.stages:
-        stages = [s.strip() for s in args.stages.split(",") if s.strip()]
-        unknown = [s for s in stages if s not in STAGES]
-        if unknown:
-            raise UserError(f"--stages: unknown stage {unknown[0]!r}; expected some of {', '.join(STAGES)}")
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages else None
     run_recipe(recipe, args.output, beam_args, force=args.force, stages=stages)
     sys.stdout.flush()
     return 0
 
 
-__all__ = ["main", "run_recipe"]
+__all__ = ["main", "resolve", "run_recipe"]

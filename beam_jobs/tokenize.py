@@ -8,32 +8,20 @@ seeded-hash order. Every step keys on document ids, so the bytes do not depend o
 from __future__ import annotations
 
 import argparse
-import uuid
-from pathlib import PurePosixPath
 from typing import Any
 
 import apache_beam as beam
-from apache_beam import pvalue
 
-from beam_jobs.options import pipeline_options
-from beam_jobs.stage import (
-    DECISIONS,
-    REJECTS,
-    REJECTS_FILE,
-    collect_counts_and_rejects,
-    decide,
-    print_counts,
-    reject,
-    write_rejects_and_counts,
-)
-from pipeline import __version__
+from beam_jobs.framework import Stage, StageRun, describe_files, print_counts, run_beam, run_one
+from beam_jobs.stage import COUNTS, DOCUMENTS, REJECTS, ReadParts, StageDoFn, WriteStageOutputs, merge
 from pipeline.config import Recipe, load_recipe
-from pipeline.document import SOURCES
-from pipeline.io import filesystem, iter_documents, join, read_json, write_json
-from pipeline.manifest import StageManifest
+from pipeline.document import SOURCES, Document
+from pipeline.io import join, read_json, write_json
+from pipeline.manifest import REJECTS_DIR, StageManifest
 from pipeline.rejects import Reject
 from tokenization.encode import (
     DocumentEncoder,
+    TokenizerInfo,
     load_processor,
     shard_count,
     shard_name,
@@ -43,48 +31,36 @@ from tokenization.encode import (
     tokenizer_info,
     write_shard,
 )
-from tokenization.inputs import find_parts, inputs_record
-from tokenization.shards import (
-    INDEX_SUFFIX,
-    read_dataset_manifest,
-    remove_dataset_files,
-    write_dataset_manifest,
-)
+from tokenization.shards import read_dataset_manifest, write_dataset_manifest
+from tokenization.train import MODEL_NAME
 
-NAMESPACE = "tokenize"
-ENCODED = "encoded"
 SHARDS_FILE = "_shards.json"
 
 
-class EncodeDocuments(beam.DoFn):
-    """One Parquet part in, (source, (id, split hash, token bytes)) out; the tokenizer loads once per worker."""
+class EncodeDocuments(StageDoFn):
+    """Documents in, (source, (id, split hash, token bytes)) out; the tokenizer loads once per worker."""
 
-    def __init__(self, tokenizer_path: str, seed: int):
+    def __init__(self, namespace: str, tokenizer_path: str, seed: int):
+        super().__init__(namespace)
         self.tokenizer_path = tokenizer_path
         self.seed = seed
         self.encoder: DocumentEncoder | None = None
 
     def setup(self):
+        super().setup()
         self.encoder = DocumentEncoder(load_processor(self.tokenizer_path))
 
-    def process(self, path: str):
-        row = -1
-        try:
-            for row, doc in enumerate(iter_documents(path, columns=["id", "source", "text"])):
-                yield decide(NAMESPACE, "read")
-                if doc.source not in SOURCES:
-                    yield from reject(NAMESPACE, Reject(path, row, "unknown_source", doc.source, doc.id))
-                    continue
-                if not doc.text:
-                    yield decide(NAMESPACE, "dropped:empty_text")
-                    continue
-                tokens = self.encoder.encode(doc.text)
-                yield decide(NAMESPACE, "encoded")
-                yield pvalue.TaggedOutput(
-                    ENCODED, (doc.source, (doc.id, split_hash(self.seed, doc.id), tokens))
-                )
-        except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) or OSError
-            yield from reject(NAMESPACE, Reject(path, None, "unreadable_parquet", f"after row {row}: {exc}"))
+    def handle(self, doc: Document):
+        if doc.source not in SOURCES:
+            yield from self.reject(Reject(self.namespace, None, "unknown_source", doc.source, doc.id))
+            return
+        if not doc.text:
+            self.count("dropped:empty_text")
+            return
+        tokens = self.encoder.encode(doc.text)
+        self.count("encoded")
+        self.count("tokens", len(tokens) // self.encoder.dtype.itemsize)
+        yield doc.source, (doc.id, split_hash(self.seed, doc.id), tokens)
 
 
 class FirstOfSource(beam.CombineFn):
@@ -109,16 +85,17 @@ class FirstOfSource(beam.CombineFn):
         return accumulator
 
 
-class AssignSplit(beam.DoFn):
-    def __init__(self, seed: int, fraction: float):
+class AssignSplit(StageDoFn):
+    def __init__(self, namespace: str, seed: int, fraction: float):
+        super().__init__(namespace)
         self.seed = seed
         self.fraction = fraction
 
-    def process(self, element, stats: dict):
+    def process(self, element, stats: dict):  # a side input: not through handle()
         source, (doc_id, _, tokens) = element
         count, first = stats[source]
         split = split_of(self.seed, doc_id, self.fraction, first, count)
-        yield decide(NAMESPACE, f"split:{split}")
+        self.count(f"split:{split}")
         yield (source, split), (doc_id, tokens)
 
 
@@ -143,32 +120,23 @@ def _with_shard(element, totals: dict, seed: int, shard_tokens: int):
 
 
 def build_pipeline(
-    pipeline: beam.Pipeline,
-    parts: list[str],
-    tokenizer_path: str,
-    recipe: Recipe,
-    staging: str,
-    token_size: int,
-    vocab_size: int,
+    pipeline: beam.Pipeline, run: StageRun, progress_dir: str | None, tokenizer: TokenizerInfo
 ) -> None:
-    seed, config = recipe.seed, recipe.tokenize
-    outputs = (
-        pipeline
-        | "ListParts" >> beam.Create(parts)
-        | "SpreadParts" >> beam.Reshuffle()
-        | "ReadAndEncode"
-        >> beam.ParDo(EncodeDocuments(tokenizer_path, seed)).with_outputs(ENCODED, REJECTS, DECISIONS)
-    )
-    encoded = outputs[ENCODED]
+    seed, config, namespace = run.recipe.seed, run.recipe.tokenize, run.namespace
+    token_size = tokenizer.token_size
+    read = pipeline | "ReadParts" >> ReadParts(run.units, namespace, progress_dir, ["id", "source", "text"])
+    encoded = read[DOCUMENTS] | "Encode" >> beam.ParDo(
+        EncodeDocuments(namespace, tokenizer.path, seed)
+    ).with_outputs(REJECTS, COUNTS, main=DOCUMENTS)
     stats = (
-        encoded
+        encoded[DOCUMENTS]
         | "FirstKeyPerSource" >> beam.Map(lambda kv: (kv[0], (kv[1][1], kv[1][0])))
         | "SourceStats" >> beam.CombinePerKey(FirstOfSource())
     )
-    split = encoded | "AssignSplit" >> beam.ParDo(
-        AssignSplit(seed, config.validation_fraction), stats=beam.pvalue.AsDict(stats)
-    ).with_outputs(DECISIONS, main="documents")
-    documents = split["documents"]
+    split = encoded[DOCUMENTS] | "AssignSplit" >> beam.ParDo(
+        AssignSplit(namespace, seed, config.validation_fraction), stats=beam.pvalue.AsDict(stats)
+    ).with_outputs(COUNTS, main=DOCUMENTS)
+    documents = split[DOCUMENTS]
     totals = (
         documents
         | "TokensOf" >> beam.Map(lambda kv: (kv[0], len(kv[1][1])))
@@ -182,68 +150,29 @@ def build_pipeline(
             _with_shard, totals=beam.pvalue.AsDict(totals), seed=seed, shard_tokens=config.shard_tokens
         )
         | "GroupByShard" >> beam.GroupByKey()
-        | "WriteShards" >> beam.ParDo(WriteShard(staging, token_size, vocab_size, seed))
+        | "WriteShards" >> beam.ParDo(WriteShard(run.work, token_size, tokenizer.vocab_size, seed))
     )
     _ = (
         entries
         | "CollectShards" >> beam.combiners.ToList()
         | "WriteShardList"
-        >> beam.Map(lambda es: write_json(join(staging, SHARDS_FILE), sorted(es, key=lambda e: e["file"])))
+        >> beam.Map(lambda es: write_json(join(run.work, SHARDS_FILE), sorted(es, key=lambda e: e["file"])))
     )
-    decisions = (outputs[DECISIONS], split[DECISIONS]) | "MergeDecisions" >> beam.Flatten()
-    write_rejects_and_counts(outputs[REJECTS], decisions, staging)
-
-
-def tokenize_documents(
-    recipe: Recipe,
-    input_dirs: list[str],
-    tokenizer_path: str,
-    output_dir: str,
-    force: bool,
-    beam_args: list[str],
-) -> tuple[dict, bool]:
-    """Encode the documents of `input_dirs` into `output_dir`; returns the dataset manifest and whether it ran.
-
-    Skipped (resume) when `output_dir/manifest.json` records the same inputs, tokenizer sha256, tokenize
-    config and code version, unless `force`.
-    """
-    parts = find_parts(input_dirs)
-    tokenizer = tokenizer_info(tokenizer_path)
-    record = {
-        "inputs": inputs_record(parts),
-        "config_hash": recipe.section_hash("tokenize"),
-        "tokenizer_sha256": tokenizer.sha256,
-        "code_version": __version__,
+    outputs = {
+        REJECTS: merge([read[REJECTS], encoded[REJECTS]], "MergeRejects"),
+        COUNTS: merge([read[COUNTS], encoded[COUNTS], split[COUNTS]], "MergeCounts"),
     }
-    existing = read_dataset_manifest(output_dir)
-    if (
-        not force
-        and existing is not None
-        and all(existing.get("extra", {}).get(k) == v for k, v in record.items())
-    ):
-        return existing, False
-    staging = join(output_dir, f"_staging-{uuid.uuid4().hex[:8]}")
-    with beam.Pipeline(options=pipeline_options(beam_args)) as pipeline:
-        build_pipeline(
-            pipeline, parts, tokenizer_path, recipe, staging, tokenizer.token_size, tokenizer.vocab_size
-        )
-    return _finalize(recipe, output_dir, staging, tokenizer, record), True
+    _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
 
 
-def _finalize(recipe: Recipe, output_dir: str, staging: str, tokenizer, record: dict[str, Any]) -> dict:
-    """Replace the previous dataset's files with the staged ones, then write manifest.json last."""
-    fs, staging_path = filesystem(staging)
-    _, output_path = filesystem(output_dir)
-    shards = read_json(join(staging, SHARDS_FILE)) if fs.exists(join(staging_path, SHARDS_FILE)) else []
-    remove_dataset_files(output_dir)
-    counts, rejects = collect_counts_and_rejects(staging, join(output_dir, REJECTS_FILE))
-    for path in fs.ls(staging_path, detail=False):
-        name = PurePosixPath(path).name
-        if name.endswith((".ds", ".ds" + INDEX_SUFFIX)):
-            fs.mv(path, join(output_path, name))
-    fs.rm(staging_path, recursive=True)
+def run_tokenize(run: StageRun) -> dict[str, Any]:
+    """Encode the documents into token shards in run.work, then write the dataset's manifest.json there."""
+    (tokenizer_path,) = run.input("tokenizer")
+    tokenizer = tokenizer_info(tokenizer_model(tokenizer_path))
+    record = run_beam(run, lambda pipeline, progress: build_pipeline(pipeline, run, progress, tokenizer))
+    shards = read_json(join(run.work, SHARDS_FILE))
     write_dataset_manifest(
-        output_dir,
+        run.work,
         tokenizer=tokenizer.path,
         tokenizer_sha256=tokenizer.sha256,
         vocab_size=tokenizer.vocab_size,
@@ -252,15 +181,47 @@ def _finalize(recipe: Recipe, output_dir: str, staging: str, tokenizer, record: 
         token_size=tokenizer.token_size,
         shards=shards,
         extra={
-            **record,
-            "counts": counts,
-            "rejects": rejects,
-            "seed": recipe.seed,
-            "shard_tokens": recipe.tokenize.shard_tokens,
-            "validation_fraction": recipe.tokenize.validation_fraction,
+            "seed": run.recipe.seed,
+            "shard_tokens": run.recipe.tokenize.shard_tokens,
+            "validation_fraction": run.recipe.tokenize.validation_fraction,
         },
     )
-    return read_dataset_manifest(output_dir)
+    rejects = [o for o in record["outputs"] if o["file"].startswith(REJECTS_DIR)]
+    record["outputs"] = rejects + describe_files(run.work, exclude=tuple(o["file"] for o in rejects))
+    record["documents_out"] = sum(int(s["documents"]) for s in shards)
+    record["characters_out"] = 0
+    record["extra"] = {"tokens_by_source": tokens_by_source(shards)}
+    return record
+
+
+def tokens_by_source(shards: list[dict]) -> dict[str, dict[str, int]]:
+    totals: dict[str, dict[str, int]] = {}
+    for shard in shards:
+        split = totals.setdefault(shard["source"], {})
+        split[shard["split"]] = split.get(shard["split"], 0) + int(shard["tokens"])
+    return dict(sorted(totals.items()))
+
+
+def tokenizer_model(directory: str) -> str:
+    """The tokenizer a stage folder (or a model path) names."""
+    return directory if directory.endswith(".model") else join(directory, MODEL_NAME)
+
+
+def describe(manifest: StageManifest, directory: str) -> dict[str, Any]:
+    return {"tokens_by_source": manifest.extra.get("tokens_by_source", {})}
+
+
+TOKENIZE = Stage(
+    name="tokenize",
+    folder="tokens",
+    consumes=("documents", "tokenizer"),
+    produces=("tokens",),
+    config=("tokenize",),
+    code=("beam_jobs.tokenize", "tokenization.encode", "tokenization.shards"),
+    run=run_tokenize,
+    uses_seed=True,
+    describe=describe,
+)
 
 
 def print_dataset(manifest: dict, out=None) -> None:
@@ -275,25 +236,31 @@ def print_dataset(manifest: dict, out=None) -> None:
             )
 
 
+def tokenize_documents(
+    recipe: Recipe,
+    input_dirs: list[str],
+    tokenizer: str,
+    output: str,
+    force: bool = False,
+    beam_args: list[str] | None = None,
+) -> tuple[StageManifest, bool]:
+    """The stage over stage folders `input_dirs` with `tokenizer` (a model file or a tokenizer stage folder)."""
+    inputs = {"documents": list(input_dirs), "tokenizer": [tokenizer]}
+    return run_one(TOKENIZE, recipe, inputs, output, beam_args, force)
+
+
 def main(args: argparse.Namespace, beam_args: list[str]) -> int:
+    """`llama-data tokenize --input DIR... --tokenizer MODEL --output DIR [--config YAML] [--force]`."""
     recipe = load_recipe(args.config) if args.config else Recipe()
-    manifest, ran = tokenize_documents(recipe, args.input, args.tokenizer, args.output, args.force, beam_args)
+    stage_manifest, ran = tokenize_documents(
+        recipe, args.input, args.tokenizer, args.output, args.force, beam_args
+    )
     if not ran:
         print(
-            f"tokenize: {args.output} is up to date (manifest matches inputs, tokenizer and config); --force re-runs"
+            f"tokenize: {args.output} is up to date (its manifest matches inputs, tokenizer and config); --force re-runs"
         )
-    extra = manifest.get("extra", {})
-    print_counts(
-        StageManifest(
-            NAMESPACE,
-            "all",
-            extra.get("inputs", []),
-            extra.get("config_hash", ""),
-            counts=extra.get("counts", {}),
-        ),
-        NAMESPACE,
-    )
-    print_dataset(manifest)
-    if extra.get("rejects"):
-        print(f"tokenize: {extra['rejects']} rejects in {join(args.output, REJECTS_FILE)}")
+    print_counts(stage_manifest)
+    print_dataset(read_dataset_manifest(args.output))
+    if stage_manifest.rejects:
+        print(f"tokenize: {stage_manifest.rejects} rejects in {join(args.output, REJECTS_DIR)}/")
     return 0

@@ -67,3 +67,21 @@ def identify_language(document: Document, identifier: LanguageIdentifier, config
     document.language = language
     document.language_score = score
     return language_decision(language, score, config)
+
+
+class LanguageIdStep:
+    """Language ID as a per-document step (beam_jobs.stage.DocumentStep): the model loads in setup()."""
+
+    def __init__(self, config: LangIdConfig, model_path: str | None = None):
+        self.config = config
+        self.model_path = model_path
+        self.identifier: LanguageIdentifier | None = None
+
+    def setup(self) -> None:
+        if self.identifier is None:
+            self.identifier = LanguageIdentifier(self.model_path)
+
+    def __call__(self, document: Document) -> tuple[str, Document | None]:
+        self.setup()
+        decision = identify_language(document, self.identifier, self.config)
+        return decision, document if decision == "kept" else None

@@ -9,6 +9,7 @@
   permuted within each head (transformers' convert_llama_weights_to_hf.py `permute`); q.k is unchanged.
 
 Everything is read with `torch.load(weights_only=True)` or safetensors: loading never runs pickled code.
+A checkpoint given as an fsspec URL is copied to the local cache first (local_checkpoint).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,8 @@ from safetensors.torch import load_file, save_file
 
 from model.model import ROPE_LAYOUT, ModelArgs, Transformer
 from pipeline.errors import UserError
+from pipeline.io import filesystem, is_remote
+from tokenization.cache import cached_file, cached_files, resolve_local
 
 FORMAT_NAME = "llama-data-checkpoint"
 FORMAT_VERSION = 1
@@ -52,7 +56,7 @@ def save_checkpoint(path: str | Path, payload: dict[str, Any]) -> None:
 
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
     """Our checkpoint as a dict (tensors on CPU); a corrupt or foreign file raises CheckpointError."""
-    path = Path(path)
+    path = Path(local_checkpoint(str(path)))
     if path.is_dir():
         path = path / CHECKPOINT_NAME
     if not path.is_file():
@@ -387,11 +391,36 @@ def _multiple_of_for(dim: int, hidden: int, recorded: int | None, where: str) ->
 
 # ---------------------------------------------------------------- loading any layout
 
+# The files of a checkpoint folder (ours, Meta's or HF's) worth fetching; logs, plots and subfolders are not.
+_CHECKPOINT_FILES = re.compile(
+    r"checkpoint\.pt|params\.json|config\.json|tokenizer\.model|consolidated\.\d+\.pth"
+    r"|model(-\d+-of-\d+)?\.safetensors|model\.safetensors\.index\.json"
+)
+
+
+def local_checkpoint(path: str) -> str:
+    """A local path for a checkpoint file or folder: as given when local (a file:// URL resolved), else a copy
+    in the cache (tokenization/cache.py), re-fetched only when the remote file changed."""
+    if not is_remote(path):
+        return resolve_local(path)
+    fs, resolved = filesystem(path)
+    if not fs.isdir(resolved):
+        return str(cached_file(path))
+    names = sorted(
+        name
+        for name in (entry.rstrip("/").rsplit("/", 1)[-1] for entry in fs.ls(resolved, detail=False))
+        if _CHECKPOINT_FILES.fullmatch(name)
+    )
+    if not names:
+        raise CheckpointError(f"{path}: no checkpoint files in this folder")
+    return str(cached_files(path, names))
+
 
 def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[Transformer, dict[str, Any]]:
     """A Transformer from our checkpoint, a Meta folder or a Hugging Face folder, with what is known about it
-    (`layout`, and for our checkpoints `tokenizer`, `tokenizer_sha256`, `bos_id`, `eos_id`, `step`)."""
-    path = Path(path)
+    (`layout`, and for our checkpoints `tokenizer`, `tokenizer_sha256`, `bos_id`, `eos_id`, `step`).
+    `path` may be an fsspec URL (copied to the cache first)."""
+    path = Path(local_checkpoint(str(path)))
     if path.is_dir() and (path / "params.json").is_file():
         args, state = import_meta(path)
         info: dict[str, Any] = {"layout": "meta"}

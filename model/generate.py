@@ -1,4 +1,5 @@
 """Sample text from a checkpoint (ours, Meta's or Hugging Face's layout): `llama-data generate`.
+The checkpoint and tokenizer may be fsspec URLs: they are copied to the local cache first.
 
 Temperature and nucleus (top-p) sampling, with a KV cache: the prompt runs through the model once (prefill),
 then each new token is a forward pass over that one token against the cached keys and values.
@@ -12,9 +13,10 @@ from typing import Any
 
 import torch
 
-from model.checkpoint import load_model
+from model.checkpoint import load_model, local_checkpoint
 from model.model import Transformer
 from pipeline.errors import UserError
+from tokenization.cache import cached_file
 
 
 @torch.no_grad()
@@ -77,8 +79,11 @@ def main(args: Any, beam_args: list[str]) -> int:
     if not 0 < args.top_p <= 1:
         raise UserError(f"--top-p must be in (0, 1], got {args.top_p}")
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    model, info = load_model(args.checkpoint, device)
-    tokenizer_path = args.tokenizer or info.get("tokenizer") or _beside(args.checkpoint)
+    checkpoint = local_checkpoint(args.checkpoint)
+    model, info = load_model(checkpoint, device)
+    tokenizer_path = args.tokenizer or info.get("tokenizer") or _beside(checkpoint)
+    if tokenizer_path:  # a URL is fetched to the cache; a file:// URL becomes its local path
+        tokenizer_path = str(cached_file(tokenizer_path))
     if not tokenizer_path or not Path(tokenizer_path).is_file():
         raise UserError(
             f"no tokenizer found ({tokenizer_path or 'the checkpoint names none'}); pass --tokenizer MODEL"

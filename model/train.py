@@ -10,6 +10,11 @@ the sample indices and the weights are replicated (DDP) or sharded (FSDP2, train
 
 Resume: the sampler is a pure function of the sample index, so the checkpoint's step (plus model, optimizer and
 RNG states) is the whole training state; N straight steps equal N/2 + resume + N/2.
+
+Remote output (any fsspec URL): training runs in a local working folder under the cache root
+(tokenization/cache.py, `train/<url key>/`), seeded with the URL's checkpoint and log when resuming; the checkpoint
+and log are uploaded after every checkpoint write, and the log, plot and exports at the end, each file to a
+temporary name and then renamed, so the URL never holds a half-written file.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import dataclasses
 import json
 import math
 import os
+import shutil
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +51,8 @@ from model.flops import mfu
 from model.model import ModelArgs, Transformer
 from pipeline.config import Recipe, load_recipe, parse_section
 from pipeline.errors import ConfigError, UserError
+from pipeline.io import filesystem, is_remote, join
+from tokenization.cache import cache_folder, resolve_local
 from tokenization.mixture import plan_mixture
 from tokenization.sampler import MixtureSampler
 from tokenization.shards import TokenDataset
@@ -157,21 +166,80 @@ def train_from_recipe(
     device: str | None = None,
 ) -> dict[str, Any]:
     """Train per the recipe's `train:` section; returns the validation losses per source before and after,
-    the steps done and the paths of the checkpoint, the JSONL log and the loss plot."""
+    the steps done and the paths of the checkpoint, the JSONL log and the loss plot (URLs for a remote output).
+    `tokens_dir` and `output_dir` may be local paths or fsspec URLs."""
     cfg: TrainConfig = parse_section(TrainConfig, recipe.train, "train")
     dist_info, dev = setup_distributed(device)
     try:
-        return _train(recipe, cfg, Path(tokens_dir), Path(output_dir), resume, max_steps, dist_info, dev)
+        return _train(recipe, cfg, str(tokens_dir), str(output_dir), resume, max_steps, dist_info, dev)
     finally:
         if dist_info.owns_group:
             dist.destroy_process_group()
 
 
+class RunFolder:
+    """Where the trainer writes (`local`) and where its files are to be found (`url`).
+
+    For a local output both are that folder. For a remote one, `local` is a working folder in the cache keyed
+    by the URL, emptied at the start (the URL is the truth) and seeded with the URL's checkpoint and log when
+    resuming; `upload` copies files to the URL, each to a temporary name then renamed."""
+
+    def __init__(self, url: str, local: Path, remote: bool):
+        self.url, self.local, self.remote = url, local, remote
+
+    @classmethod
+    def prepare(cls, output_dir: str, resume: bool, world: Distributed) -> RunFolder:
+        if not is_remote(output_dir):
+            local = Path(resolve_local(output_dir))
+            local.mkdir(parents=True, exist_ok=True)
+            return cls(output_dir, local, remote=False)
+        run = cls(output_dir, cache_folder("train", output_dir), remote=True)
+        fs, _ = filesystem(output_dir)
+        checkpoint = run._remote_path(CHECKPOINT_NAME)
+        has_checkpoint = fs.isfile(checkpoint)  # every rank asks, so every rank raises alike
+        if has_checkpoint and not resume:
+            raise UserError(
+                f"{output_dir} already holds a checkpoint; pass --resume to continue it or choose another --output"
+            )
+        if world.local_rank == 0:  # one process per machine prepares the shared working folder
+            shutil.rmtree(run.local, ignore_errors=True)
+            run.local.mkdir(parents=True, exist_ok=True)
+            for name in (CHECKPOINT_NAME, LOG_NAME) if resume else ():
+                if fs.isfile(run._remote_path(name)):
+                    fs.get_file(run._remote_path(name), str(run.local / name))
+        world_barrier(world)
+        return run
+
+    def name(self, relative: str) -> str:
+        """What to report for a file of the run: its local path, or its URL for a remote output."""
+        return join(self.url, relative) if self.remote else str(self.local / relative)
+
+    def upload(self, *relatives: str) -> None:
+        """Copy these files (or every file of these folders) to the URL; a no-op for a local output."""
+        if not self.remote:
+            return
+        fs, _ = filesystem(self.url)
+        for relative in relatives:
+            source = self.local / relative
+            files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
+            for file in files:
+                if not file.is_file():
+                    continue
+                target = self._remote_path(file.relative_to(self.local).as_posix())
+                fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+                temp = f"{target}.tmp-{uuid.uuid4().hex[:8]}"
+                fs.put_file(str(file), temp)
+                fs.mv(temp, target)
+
+    def _remote_path(self, relative: str) -> str:
+        return f"{filesystem(self.url)[1].rstrip('/')}/{relative}"
+
+
 def _train(
     recipe: Recipe,
     cfg: TrainConfig,
-    tokens_dir: Path,
-    output: Path,
+    tokens_dir: str,
+    output_dir: str,
     resume: bool,
     max_steps: int | None,
     world: Distributed,
@@ -213,18 +281,19 @@ def _train(
     model = _parallelize(model, cfg, world, device)
     optimizer = configure_optimizer(model, cfg, device)
 
-    output.mkdir(parents=True, exist_ok=True)
+    run = RunFolder.prepare(output_dir, resume, world)
+    output = run.local
     checkpoint_path = output / CHECKPOINT_NAME
     log_path = output / LOG_NAME
     start_step = 0
     if resume and checkpoint_path.is_file():
-        start_step = _restore(checkpoint_path, model, optimizer, args, dataset)
-        say(f"resumed from {checkpoint_path} at step {start_step}")
+        start_step = _restore(checkpoint_path, model, optimizer, args, dataset, run.name(CHECKPOINT_NAME))
+        say(f"resumed from {run.name(CHECKPOINT_NAME)} at step {start_step}")
     elif resume:
-        say(f"no checkpoint in {output}; starting from scratch")
+        say(f"no checkpoint in {output_dir}; starting from scratch")
     elif checkpoint_path.is_file():
         raise UserError(
-            f"{output} already holds a checkpoint; pass --resume to continue it or choose another --output"
+            f"{output_dir} already holds a checkpoint; pass --resume to continue it or choose another --output"
         )
     if world.is_main:
         _truncate_log(log_path, start_step)
@@ -306,7 +375,7 @@ def _train(
                 progress.write(f"step {done}: validation loss " + _format_losses(val_after))
             model.train()
         if done == stop_step or done % cfg.checkpoint_interval == 0:
-            _save(checkpoint_path, model, optimizer, done, batches, args, cfg, recipe, dataset, world)
+            _save(run, model, optimizer, done, batches, args, cfg, recipe, dataset, world)
         last_log_time += time.perf_counter() - paused
     progress.close()
 
@@ -314,16 +383,17 @@ def _train(
     plot_path = output / PLOT_NAME
     if world.is_main:
         plot_losses(log_path, plot_path)
-        say(f"checkpoint {checkpoint_path}, log {log_path}, plot {plot_path}")
+        run.upload(LOG_NAME, PLOT_NAME)
+        say(f"checkpoint {run.name(CHECKPOINT_NAME)}, log {run.name(LOG_NAME)}, plot {run.name(PLOT_NAME)}")
     if cfg.export:
-        _export(model, cfg, args, dataset, output, world, say)
+        _export(model, cfg, args, dataset, run, world, say)
     return {
         "val_loss_before": val_before,
         "val_loss_after": val_after,
         "steps": max(start_step, stop_step),
-        "checkpoint": str(checkpoint_path),
-        "log": str(log_path),
-        "plot": str(plot_path),
+        "checkpoint": run.name(CHECKPOINT_NAME),
+        "log": run.name(LOG_NAME),
+        "plot": run.name(PLOT_NAME),
     }
 
 
@@ -399,7 +469,7 @@ def evaluate(
 
 
 def _save(
-    path: Path,
+    run: RunFolder,
     model: torch.nn.Module,
     optimizer: torch.optim.Optimizer,
     step: int,
@@ -417,7 +487,7 @@ def _save(
     )
     if world.is_main:
         save_checkpoint(
-            path,
+            run.local / CHECKPOINT_NAME,
             {
                 "model_args": dataclasses.asdict(args),
                 "model": model_state,
@@ -434,6 +504,8 @@ def _save(
                 "eos_id": dataset.eos_id,
             },
         )
+        # The log first: a resume truncates it to the checkpoint's step, so a log ahead of it is harmless.
+        run.upload(LOG_NAME, CHECKPOINT_NAME)
     world_barrier(world)
 
 
@@ -443,13 +515,15 @@ def _restore(
     optimizer: torch.optim.Optimizer,
     args: ModelArgs,
     dataset: TokenDataset,
+    name: str,
 ) -> int:
+    """Load the checkpoint at `path` (local) into model and optimizer; errors name it as `name`."""
     payload = load_checkpoint(path)
     if payload.get("tokenizer_sha256") != dataset.tokenizer_sha256:
-        raise UserError(f"{path}: trained with a different tokenizer than the dataset's (sha256 differs)")
+        raise UserError(f"{name}: trained with a different tokenizer than the dataset's (sha256 differs)")
     if payload["model_args"] != dataclasses.asdict(args):
         raise UserError(
-            f"{path}: model {payload['model_args']} differs from the configured {dataclasses.asdict(args)}"
+            f"{name}: model {payload['model_args']} differs from the configured {dataclasses.asdict(args)}"
         )
     set_state_dict(
         model,
@@ -463,24 +537,27 @@ def _restore(
 
 
 def _export(
-    model, cfg: TrainConfig, args: ModelArgs, dataset: TokenDataset, output: Path, world: Distributed, say
+    model, cfg: TrainConfig, args: ModelArgs, dataset: TokenDataset, run: RunFolder, world: Distributed, say
 ):
     state, _ = get_state_dict(model, [], options=StateDictOptions(full_state_dict=True, cpu_offload=True))
     if not world.is_main:
         return
     if "meta" in cfg.export:
-        say(f"exported Meta layout to {export_meta(state, args, output / 'meta')}")
+        export_meta(state, args, run.local / "meta")
+        run.upload("meta")
+        say(f"exported Meta layout to {run.name('meta')}")
     if "hf" in cfg.export:
-        say(
-            f"exported Hugging Face layout to {export_hf(state, args, output / 'hf', dataset.bos_id, dataset.eos_id)}"
-        )
+        export_hf(state, args, run.local / "hf", dataset.bos_id, dataset.eos_id)
+        run.upload("hf")
+        say(f"exported Hugging Face layout to {run.name('hf')}")
 
 
 def _tokenizer_path(dataset: TokenDataset) -> str:
     """The manifest's tokenizer as an absolute path when it can be found (relative to the working folder or
     to the dataset), so generate finds it from anywhere; else as recorded."""
     recorded = Path(dataset.tokenizer)
-    for candidate in (recorded, Path(dataset.directory) / recorded):
+    beside = [] if is_remote(dataset.directory) else [Path(resolve_local(dataset.directory)) / recorded]
+    for candidate in (recorded, *beside):
         if dataset.tokenizer and candidate.is_file():
             return str(candidate.resolve())
     return dataset.tokenizer

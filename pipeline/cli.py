@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from pipeline.document import SOURCES
 from pipeline.errors import UserError
+from pipeline.quiet import quiet_beam
 
 BEAM_NOTE = (
     "Unknown options are passed to Apache Beam (e.g. --runner=DataflowRunner --project=... --region=...)."
@@ -111,7 +112,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, b
     "train-tokenizer": (
         "train the SentencePiece BPE tokenizer",
         _train_tokenizer,
-        "tokenization.commands:train_tokenizer_main",
+        "beam_jobs.tokenizer:main",
         False,
     ),
     "tokenize": ("encode documents into token shards (Beam)", _tokenize, "beam_jobs.tokenize:main", True),
@@ -130,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="llama-data",
         description="The LLaMA-1 data pipeline on Apache Beam, and a trainer that consumes it. "
-        "Stages: ingest -> train-tokenizer -> tokenize -> mix -> train.",
+        "Stages: ingest -> langid -> train-tokenizer -> tokenize -> mix -> train.",
         epilog=BEAM_NOTE,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("LLAMA_DATA_LOG_LEVEL", "WARNING").upper())
     if "LLAMA_DATA_LOG_LEVEL" not in os.environ:
         logging.getLogger("apache_beam").setLevel(logging.ERROR)
+    quiet_beam()  # before the first `import apache_beam`: its import already warns
     module_name, func_name = target.split(":")
     try:
         handler = getattr(importlib.import_module(module_name), func_name)

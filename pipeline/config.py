@@ -47,14 +47,26 @@ class SourceSpec:
 class IngestConfig:
     min_length: int = 300  # CCNet mine.py Config.min_len: documents shorter (chars) are dropped
     max_record_bytes: int = 10 * 1024 * 1024  # records over this go to rejects (oversize)
-    output_shards: int = 0  # part files per source (0: one per GiB of input); never depends on workers
     split_bytes: int = 64 * 1024 * 1024  # byte range per read task, so one 1 GB WARC runs on ~16 workers
 
     def validate(self, where: str) -> None:
         _at_least(self.min_length, 0, f"{where}.min_length")
         _at_least(self.max_record_bytes, 1024, f"{where}.max_record_bytes")
-        _at_least(self.output_shards, 0, f"{where}.output_shards")
         _at_least(self.split_bytes, 4096, f"{where}.split_bytes")
+
+
+@dataclass(frozen=True)
+class ExecutionConfig:
+    """How document stages lay out their work; both change the output files, so both enter their key."""
+
+    output_shards: int = (
+        0  # part files per group of a stage (0: one per GiB of input); never depends on workers
+    )
+    group_files: int = 0  # input files (or upstream parts) per committed group, cc_net's shard groups; 0: one
+
+    def validate(self, where: str) -> None:
+        _at_least(self.output_shards, 0, f"{where}.output_shards")
+        _at_least(self.group_files, 0, f"{where}.group_files")
 
 
 @dataclass(frozen=True)
@@ -123,15 +135,18 @@ class MixtureConfig:
         return {s: v / total for s, v in table.items() if v > 0}
 
 
-STAGES = ("ingest", "train_tokenizer", "tokenize", "mix", "train")
+DEFAULT_STAGES = ("ingest", "langid", "train_tokenizer", "tokenize", "mix", "train")
 
 
 @dataclass(frozen=True)
 class Recipe:
     name: str = "recipe"
     seed: int = 0
-    stages: list[str] = field(default_factory=lambda: list(STAGES))
+    stages: list[str] = field(
+        default_factory=lambda: list(DEFAULT_STAGES)
+    )  # checked against the stage registry
     sources: dict[str, SourceSpec] = field(default_factory=dict)
+    execution: ExecutionConfig = field(default_factory=ExecutionConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     langid: LangIdConfig = field(default_factory=LangIdConfig)
     tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
@@ -141,18 +156,22 @@ class Recipe:
     path: str = ""  # where the recipe was loaded from; relative inputs resolve against its folder
 
     def validate(self, where: str) -> None:
-        for stage in self.stages:
-            if stage not in STAGES:
-                raise ConfigError(f"stages: unknown stage {stage!r}; expected some of {', '.join(STAGES)}")
         for source in self.sources:
             if source not in SOURCES:
                 raise ConfigError(f"sources.{source}: unknown source; expected one of {', '.join(SOURCES)}")
 
-    def section_hash(self, *names: str) -> str:
-        """sha256 of the named sections (plus the seed): what a stage's output depends on."""
-        payload = {"seed": self.seed}
-        for name in names:
-            payload[name] = _plain(getattr(self, name))
+    def with_sources(self, sources: dict[str, SourceSpec]) -> Recipe:
+        return dataclasses.replace(self, sources=sources)
+
+    def config_hash(self, keys: tuple[str, ...], seed: bool = False) -> str:
+        """sha256 of the named config (sections, or dotted keys inside one), plus the seed when `seed`:
+        exactly what a stage's output depends on, so changing anything else does not re-run it."""
+        payload: dict[str, Any] = {"seed": self.seed} if seed else {}
+        for key in keys:
+            value: Any = self
+            for part in key.split("."):
+                value = getattr(value, part)
+            payload[key] = _plain(value)
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

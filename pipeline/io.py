@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 import fsspec
@@ -17,6 +19,7 @@ from pipeline.document import SCHEMA, Document
 from pipeline.errors import UserError
 
 PARQUET_COMPRESSION = "zstd"
+ROW_GROUP_ROWS = 2048
 
 
 def filesystem(path: str) -> tuple[fsspec.AbstractFileSystem, str]:
@@ -59,18 +62,20 @@ def expand_inputs(patterns: Iterable[str], base_dir: str | None = None) -> list[
     return sorted(found)
 
 
+def file_size(path: str) -> int:
+    fs, resolved = filesystem(path)
+    return int(fs.size(resolved) or 0)
+
+
 def open_file(path: str, mode: str = "rb") -> IO[Any]:
     return fsspec.open(path, mode).open()
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Write to a temporary name, then rename: a reader never sees a half-written file."""
-    fs, resolved = filesystem(path)
-    fs.makedirs(str(Path(resolved).parent), exist_ok=True)
-    tmp = f"{resolved}.tmp-{uuid.uuid4().hex[:8]}"
-    with fs.open(tmp, "wb") as handle:
-        handle.write(data)
-    fs.mv(tmp, resolved)
+    """Write a small file whole, atomically (see AtomicFile)."""
+    target = AtomicFile(path)
+    target.handle.write(data)
+    target.commit()
 
 
 def write_json(path: str, obj: Any) -> None:
@@ -82,23 +87,128 @@ def read_json(path: str) -> Any:
         return json.load(handle)
 
 
-def write_jsonl(path: str, rows: Iterable[dict[str, Any]]) -> int:
-    lines = [json.dumps(row, sort_keys=True, ensure_ascii=False, default=str) for row in rows]
-    write_atomic(path, ("\n".join(lines) + ("\n" if lines else "")).encode())
-    return len(lines)
+@dataclass(frozen=True)
+class PartStats:
+    """What the manifest records of one written file."""
+
+    file: str
+    rows: int
+    characters: int
+    bytes: int
+    sha256: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "characters": self.characters,
+            "bytes": self.bytes,
+            "sha256": self.sha256,
+        }
 
 
-def documents_table(docs: Iterable[Document]) -> pa.Table:
-    return pa.Table.from_pylist([d.to_row() for d in docs], schema=SCHEMA)
+class _HashingWriter:
+    """A binary file handle that hashes and counts what goes through it (for the manifest's sha256)."""
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.closed = False
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.digest.update(data)
+        self.size += len(data)
+        return self.handle.write(data) or len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
 
 
-def write_documents(path: str, docs: Iterable[Document]) -> int:
-    """Write documents to one Parquet file, atomically; returns the row count."""
-    table = documents_table(docs)
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression=PARQUET_COMPRESSION, row_group_size=2048)
-    write_atomic(path, sink.getvalue().to_pybytes())
-    return table.num_rows
+class AtomicFile:
+    """Write `path` under a temporary name; `commit()` renames it into place, `abort()` removes it."""
+
+    def __init__(self, path: str):
+        self.fs, self.path = filesystem(path)
+        self.fs.makedirs(str(PurePosixPath(self.path).parent), exist_ok=True)
+        self.temp = f"{self.path}.tmp-{uuid.uuid4().hex[:8]}"
+        self._raw = self.fs.open(self.temp, "wb")
+        self.handle = _HashingWriter(self._raw)
+
+    def commit(self) -> tuple[int, str]:
+        """Close and rename; returns (bytes, sha256)."""
+        self._raw.close()
+        self.fs.mv(self.temp, self.path)
+        return self.handle.size, self.handle.digest.hexdigest()
+
+    def abort(self) -> None:
+        self._raw.close()
+        if self.fs.exists(self.temp):
+            self.fs.rm(self.temp)
+
+
+def write_parquet_part(
+    path: str,
+    rows: Iterable[dict[str, Any]],
+    schema: pa.Schema = SCHEMA,
+    characters: Callable[[dict[str, Any]], int] | None = None,
+) -> PartStats:
+    """Stream rows (already in order) into one Parquet file, a row group at a time."""
+    target = AtomicFile(path)
+    count = chars = 0
+    try:
+        writer = pq.ParquetWriter(target.handle, schema, compression=PARQUET_COMPRESSION)
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            count += 1
+            chars += characters(row) if characters else 0
+            if len(batch) == ROW_GROUP_ROWS:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch = []
+        if batch or count == 0:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+        writer.close()
+    except BaseException:
+        target.abort()
+        raise
+    size, sha256 = target.commit()
+    return PartStats(PurePosixPath(path).name, count, chars, size, sha256)
+
+
+def write_documents(path: str, documents: Iterable[Document]) -> PartStats:
+    """Documents (already in id order) to one Parquet part of the Document schema."""
+    return write_parquet_part(path, (d.to_row() for d in documents), SCHEMA, lambda row: len(row["text"]))
+
+
+def write_jsonl(path: str, rows: Iterable[dict[str, Any]]) -> PartStats:
+    """Rows (already in order) to one JSON-lines file, streaming."""
+    target = AtomicFile(path)
+    count = 0
+    try:
+        for row in rows:
+            target.handle.write(
+                (json.dumps(row, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode()
+            )
+            count += 1
+    except BaseException:
+        target.abort()
+        raise
+    size, sha256 = target.commit()
+    return PartStats(PurePosixPath(path).name, count, 0, size, sha256)
 
 
 def iter_documents(path: str, columns: list[str] | None = None, batch_size: int = 1024) -> Iterator[Document]:
@@ -122,3 +232,35 @@ def stage_parts(stage_dir: str) -> list[str]:
         if Path(p).name.startswith("part-") and p.endswith(".parquet")
     )
     return parts if protocol in ("file", "local") else [f"{protocol}://{p}" for p in parts]
+
+
+def stage_folders(input_dirs: list[str]) -> list[str]:
+    """Folders holding `part-*.parquet`: each given folder, or the per-source subfolders of a stage root.
+
+    A folder that holds neither is a UserError, as is an empty list.
+    """
+    if not input_dirs:
+        raise UserError("no input folders given")
+    found: list[str] = []
+    for directory in input_dirs:
+        if stage_parts(directory):
+            found.append(directory)
+            continue
+        fs, resolved = filesystem(directory)
+        if not fs.isdir(resolved):
+            raise UserError(f"input folder not found: {directory}")
+        children = [
+            join(directory, PurePosixPath(child).name)
+            for child in sorted(fs.ls(resolved, detail=False))
+            if not PurePosixPath(child).name.startswith(("_", ".")) and fs.isdir(child)
+        ]
+        holding = [child for child in children if stage_parts(child)]
+        if not holding:
+            raise UserError(f"{directory}: no part-*.parquet files here or in its source subfolders")
+        found.extend(holding)
+    return sorted(set(found))
+
+
+def find_parts(input_dirs: list[str]) -> list[str]:
+    """Every `part-*.parquet` of the folders stage_folders finds, sorted."""
+    return sorted({part for folder in stage_folders(input_dirs) for part in stage_parts(folder)})

@@ -53,13 +53,14 @@ def markov_documents(
 
 
 def write_token_dataset(
-    directory: Path,
+    directory: Path | str,
     sources: dict[str, int] | None = None,
     vocab_size: int = 128,
     validation_tokens: int = 4000,
     seed: int = 0,
-) -> Path:
-    """A tokenized dataset in the shard format: per source, `tokens` training and some validation tokens."""
+) -> Path | str:
+    """A tokenized dataset in the shard format: per source, `tokens` training and some validation tokens.
+    `directory` may be an fsspec URL (memory://, file://): the writer goes through fsspec."""
     sources = sources or {"commoncrawl": 20000}
     token_size = token_size_for(vocab_size)
     shards = []

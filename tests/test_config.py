@@ -25,11 +25,11 @@ def test_defaults_follow_the_paper():
         ({"langid": {"treshold": 0.5}}, "langid.treshold: unknown key"),
         ({"langid": {"threshold": 1.5}}, "langid.threshold: must be between"),
         ({"ingest": {"min_length": "300"}}, "ingest.min_length: expected an integer"),
-        ({"ingest": {"output_shards": -1}}, "ingest.output_shards: must be at least 0"),
+        ({"execution": {"output_shards": -1}}, "execution.output_shards: must be at least 0"),
+        ({"execution": {"group_files": -2}}, "execution.group_files: must be at least 0"),
         ({"sources": {"reddit": {"input": "x"}}}, "sources.reddit: unknown source"),
         ({"mixture": {"weights": {"c4": 1}, "epochs": {"c4": 1}}}, "either weights or epochs"),
         ({"mixture": {"weights": {"c5": 1.0}}}, "mixture.weights.c5: unknown source"),
-        ({"stages": ["ingest", "dedupe"]}, "unknown stage 'dedupe'"),
         ({"langid": {"languages": "en"}}, None),  # a single string is accepted as a one-item list
     ],
 )
@@ -54,12 +54,18 @@ def test_load_reports_file_and_yaml_errors(tmp_path):
         load_recipe(wrong)
 
 
-def test_section_hash_tracks_only_named_sections():
+def test_config_hash_tracks_only_named_config_and_the_seed_only_when_asked():
     base = recipe_from_dict({})
     other_tokenizer = recipe_from_dict({"tokenizer": {"vocab_size": 1000}})
     other_langid = recipe_from_dict({"langid": {"threshold": 0.7}})
-    assert base.section_hash("ingest", "langid") == other_tokenizer.section_hash("ingest", "langid")
-    assert base.section_hash("ingest", "langid") != other_langid.section_hash("ingest", "langid")
+    other_seed = recipe_from_dict({"seed": 9})
+    keys = ("ingest", "langid")
+    assert base.config_hash(keys) == other_tokenizer.config_hash(keys) == other_seed.config_hash(keys)
+    assert base.config_hash(keys) != other_langid.config_hash(keys)
+    assert base.config_hash(keys, seed=True) != other_seed.config_hash(keys, seed=True)
+    budget = recipe_from_dict({"mixture": {"token_budget": 10}})
+    assert base.config_hash(("mixture.weights",)) == budget.config_hash(("mixture.weights",))
+    assert base.config_hash(("mixture",)) != budget.config_hash(("mixture",))
 
 
 @pytest.mark.parametrize("name", ["sample.yaml", "llama.yaml"])

@@ -8,7 +8,7 @@ import pytest
 from pipeline.document import SCHEMA, Document, make_doc_id, parse_timestamp
 from pipeline.errors import UserError
 from pipeline.io import expand_inputs, iter_documents, stage_parts, write_documents
-from pipeline.manifest import StageManifest, is_complete, read_manifest, stage_dir, write_manifest
+from pipeline.manifest import StageManifest, read_manifest, stage_dir, stale_reason, write_manifest
 
 
 def _doc(n: int) -> Document:
@@ -34,7 +34,9 @@ def test_doc_ids_are_stable_and_ignore_the_folder():
 def test_parquet_round_trip_and_schema(tmp_path):
     docs = [_doc(i) for i in range(5)]
     path = str(tmp_path / "part-00000-of-00001.parquet")
-    assert write_documents(path, docs) == 5
+    stats = write_documents(path, docs)
+    assert stats.rows == 5 and stats.characters == sum(len(d.text) for d in docs)
+    assert stats.bytes == (tmp_path / "part-00000-of-00001.parquet").stat().st_size
     assert pq.read_schema(path).equals(SCHEMA, check_metadata=False)
     assert list(iter_documents(path, batch_size=2)) == docs
 
@@ -60,18 +62,39 @@ def test_expand_inputs(tmp_path):
         expand_inputs([str(tmp_path / "nothing-*.warc.gz")])
 
 
-def test_manifest_matches_inputs_and_config(tmp_path):
+def test_manifest_matches_inputs_config_code_and_outputs(tmp_path):
     directory = stage_dir(str(tmp_path), "ingest", "commoncrawl")
     inputs = [{"path": "a", "size": 1, "mtime": "0"}]
-    assert read_manifest(directory) is None
-    write_manifest(directory, StageManifest("ingest", "commoncrawl", inputs, "hash1", counts={"kept": 3}))
-    assert is_complete(directory, inputs, "hash1")
-    assert not is_complete(directory, inputs, "hash2")
-    assert not is_complete(directory, [{"path": "a", "size": 2, "mtime": "0"}], "hash1")
+    key = {"inputs": inputs, "config_hash": "hash1", "code_version": "v1"}
+    assert read_manifest(directory) is None and stale_reason(directory, key) == "no manifest"
+    stats = write_documents(f"{directory}/part-00000-of-00001.parquet", [_doc(2)])
+    manifest = StageManifest("ingest", "commoncrawl", inputs, "hash1", "v1", counts={"kept": 3})
+    manifest.outputs = [stats.to_json()]
+    write_manifest(directory, manifest)
+    assert stale_reason(directory, key) is None
+    assert stale_reason(directory, {**key, "config_hash": "hash2"}) == "its config changed"
+    assert stale_reason(directory, {**key, "code_version": "v2"}) == "its code changed"
+    assert (
+        stale_reason(directory, {**key, "inputs": [{"path": "a", "size": 2, "mtime": "0"}]})
+        == "its inputs changed"
+    )
     assert read_manifest(directory).counts == {"kept": 3}
+    part = tmp_path / "ingest" / "commoncrawl" / "part-00000-of-00001.parquet"
+    part.write_bytes(part.read_bytes()[:-1])
+    assert "has" in stale_reason(directory, key) and "the manifest says" in stale_reason(directory, key)
+    part.unlink()
+    assert stale_reason(directory, key) == "output part-00000-of-00001.parquet is missing"
     write_documents(f"{directory}/part-00001-of-00002.parquet", [_doc(1)])
     write_documents(f"{directory}/part-00000-of-00002.parquet", [_doc(2)])
     assert [p.rsplit("/", 1)[-1] for p in stage_parts(directory)] == [
         "part-00000-of-00002.parquet",
         "part-00001-of-00002.parquet",
     ]
+
+
+def test_sorted_rows_spills_and_merges_in_bounded_memory():
+    from pipeline.parts import sorted_rows
+
+    rows = [(i * 7919) % 1000 for i in range(1000)]
+    assert list(sorted_rows(rows, key=lambda r: r, size_of=lambda r: 1, memory_bytes=64)) == sorted(rows)
+    assert list(sorted_rows([], key=lambda r: r, size_of=lambda r: 1)) == []

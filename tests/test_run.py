@@ -15,10 +15,12 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 
-def _recipe(tmp_path: Path):
+def _recipe(tmp_path: Path, **train):
     config = yaml.safe_load((REPO / "configs" / "sample.yaml").read_text())
     config["sources"]["commoncrawl"]["input"] = [str(REPO / "samples" / "commoncrawl" / "crawl-*")]
-    config["train"].update(max_steps=60, eval_interval=0, checkpoint_interval=60, log_interval=20)
+    config["train"].update(
+        {"max_steps": 60, "eval_interval": 0, "checkpoint_interval": 60, "log_interval": 20, **train}
+    )
     path = tmp_path / "recipe.yaml"
     path.write_text(yaml.safe_dump(config))
     return load_recipe(path)
@@ -29,7 +31,7 @@ def _digests(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.parts[len(root.parts)] in ("ingest", "tokens", "tokenizer")
+        if p.is_file() and p.parts[len(root.parts)] in ("ingest", "langid", "tokens", "tokenizer", "mix")
     }
 
 
@@ -37,9 +39,20 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     recipe, output = _recipe(tmp_path), tmp_path / "out"
     report = run_recipe(recipe, str(output), beam_args)
     stages = report["stages"]
-    assert list(stages) == ["ingest/commoncrawl", "train_tokenizer", "tokenize", "mix", "train"]
+    assert list(stages) == [
+        "ingest/commoncrawl",
+        "langid/commoncrawl",
+        "train_tokenizer",
+        "tokenize",
+        "mix",
+        "train",
+    ]
     assert (
         stages["ingest/commoncrawl"]["documents_out"] == 40 and stages["ingest/commoncrawl"]["rejects"] == 3
+    )
+    assert (
+        stages["langid/commoncrawl"]["documents_in"] == 40
+        and stages["langid/commoncrawl"]["documents_out"] == 40
     )
     tokens = stages["tokenize"]["tokens_by_source"]["commoncrawl"]
     assert tokens["train"] > 20_000 and tokens["validation"] > 1_000
@@ -52,12 +65,68 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     first = _digests(output)
 
     again = run_recipe(recipe, str(output), beam_args)
-    assert again["stages"]["ingest/commoncrawl"]["ran"] is False
-    assert again["stages"]["tokenize"]["ran"] is False
-    assert again["stages"]["train"] == train  # the finished training run is reported, not repeated
+    assert not any(entry["ran"] for entry in again["stages"].values())
+    assert {
+        **again["stages"]["train"],
+        "ran": True,
+    } == train  # the finished training run is reported, not repeated
     assert "skipped" in capsys.readouterr().out
 
     run_recipe(
         recipe, str(output), ["--direct_num_workers=2", "--direct_running_mode=multi_processing"], force=True
     )
     assert _digests(output) == first
+
+
+@pytest.mark.parametrize(
+    ("stages", "message"),
+    [
+        (["ingest", "dedupe"], "stages: unknown stage 'dedupe'; expected some of ingest, langid"),
+        (["ingest", "tokenize"], "stages: tokenize reads `tokenizer`, which no stage before it produces"),
+        (["train_tokenizer"], "stages: train_tokenizer reads `documents`, which no stage before it produces"),
+    ],
+)
+def test_the_stage_graph_is_checked_before_anything_runs(tmp_path, stages, message):
+    from beam_jobs.run import resolve
+    from pipeline.errors import ConfigError
+
+    path = tmp_path / "recipe.yaml"
+    path.write_text(yaml.safe_dump({"stages": stages, "sources": {"commoncrawl": {"input": ["x"]}}}))
+    with pytest.raises(ConfigError, match=message):
+        resolve(load_recipe(path))
+
+
+def test_the_stage_graph_links_each_stage_to_its_producers():
+    from beam_jobs.run import resolve
+    from pipeline.config import recipe_from_dict
+
+    recipe = recipe_from_dict({"sources": {"commoncrawl": {"input": ["x"]}}})
+    planned = {p.stage.name: {a: s.name for a, s in p.upstream.items()} for p in resolve(recipe)}
+    assert planned == {
+        "ingest": {},
+        "langid": {"documents": "ingest"},
+        "train_tokenizer": {"documents": "langid"},
+        "tokenize": {"documents": "langid", "tokenizer": "train_tokenizer"},
+        "mix": {"tokens": "tokenize"},
+        "train": {"tokens": "tokenize"},
+    }
+
+
+def test_the_whole_sample_run_writes_to_an_fsspec_url(tmp_path, beam_args, monkeypatch):
+    """Remote outputs end to end: every stage reads and writes through fsspec (here `memory://`)."""
+    import fsspec
+
+    monkeypatch.setenv("LLAMA_DATA_CACHE", str(tmp_path / "cache"))
+    recipe, output = _recipe(tmp_path, max_steps=10, checkpoint_interval=10), "memory://llama-run/out"
+    report = run_recipe(recipe, output, beam_args)
+    fs = fsspec.filesystem("memory")
+    for name in ("ingest/commoncrawl", "langid/commoncrawl", "tokenizer", "tokens", "mix", "train"):
+        assert fs.exists(f"/llama-run/out/{name}/_MANIFEST.json"), name
+    assert fs.exists("/llama-run/out/train/checkpoint.pt") and fs.exists(
+        "/llama-run/out/tokens/manifest.json"
+    )
+    assert report["stages"]["train"]["steps"] == 10
+    assert report["stages"]["tokenize"]["tokens_by_source"]["commoncrawl"]["train"] > 20_000
+    again = run_recipe(recipe, output, beam_args)
+    assert not any(entry["ran"] for entry in again["stages"].values())
+    fs.rm("/llama-run", recursive=True)

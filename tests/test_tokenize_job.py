@@ -12,12 +12,13 @@ import yaml
 from token_fixtures import small_recipe, write_stage
 
 from beam_jobs.tokenize import tokenize_documents
+from beam_jobs.tokenizer import train_tokenizer_stage
 from pipeline.cli import main as cli_main
 from pipeline.document import Document
 from pipeline.errors import UserError
 from pipeline.io import iter_documents, write_documents
-from tokenization.shards import TokenDataset
-from tokenization.train import train_tokenizer
+from pipeline.manifest import read_manifest
+from tokenization.shards import TokenDataset, read_dataset_manifest
 
 pytestmark = pytest.mark.slow
 
@@ -42,16 +43,16 @@ def stage(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def tokenizer(stage, tmp_path_factory) -> str:
-    return train_tokenizer(
+    return train_tokenizer_stage(
         RECIPE, [str(stage / "wikipedia"), str(stage / "github")], str(tmp_path_factory.mktemp("tok"))
-    )
+    )[0]
 
 
 @pytest.fixture(scope="module")
 def first_run(stage, tokenizer, tmp_path_factory) -> tuple[Path, dict, bool]:
     output = tmp_path_factory.mktemp("tokens")
-    manifest, ran = tokenize_documents(RECIPE, [str(stage)], tokenizer, str(output), False, BEAM_ARGS)
-    return output, manifest, ran
+    _, ran = tokenize_documents(RECIPE, [str(stage)], tokenizer, str(output), False, BEAM_ARGS)
+    return output, read_dataset_manifest(str(output)), ran
 
 
 def _snapshot(directory: Path) -> dict[str, str]:
@@ -115,24 +116,29 @@ def test_validation_split_is_held_out(first_run, stage):
 
 
 def test_every_decision_is_counted_and_bad_input_rejected(first_run):
-    output, manifest, _ = first_run
-    counts = manifest["extra"]["counts"]
+    output, _, _ = first_run
+    manifest = read_manifest(str(output))
+    counts = manifest.counts
     assert counts["read"] == 165
     assert counts["encoded"] == 163
     assert counts["dropped:empty_text"] == 1
     assert counts["rejected:unknown_source"] == 1
     assert counts["rejected:unreadable_parquet"] == 1
     assert counts["split:train"] + counts["split:validation"] == 163
-    rejects = [json.loads(line) for line in (output / "_rejects.jsonl").read_text().splitlines()]
+    rejects = [
+        json.loads(line) for f in (output / "_rejects").glob("*.jsonl") for line in f.read_text().splitlines()
+    ]
     assert {r["reason"] for r in rejects} == {"unknown_source", "unreadable_parquet"}
-    assert manifest["extra"]["rejects"] == 2
+    assert manifest.rejects == 2 and counts["tokens"] == sum(
+        s["tokens"] for s in read_dataset_manifest(str(output))["shards"]
+    )
 
 
 def test_rerun_is_byte_identical_and_resume_skips(first_run, stage, tokenizer, tmp_path, capsys):
     output, manifest, _ = first_run
     before = _snapshot(output)
-    again, ran = tokenize_documents(RECIPE, [str(stage)], tokenizer, str(output), False, BEAM_ARGS)
-    assert not ran and again == manifest and _snapshot(output) == before
+    _, ran = tokenize_documents(RECIPE, [str(stage)], tokenizer, str(output), False, BEAM_ARGS)
+    assert not ran and read_dataset_manifest(str(output)) == manifest and _snapshot(output) == before
     config = tmp_path / "recipe.yaml"
     config.write_text(yaml.safe_dump({"seed": RECIPE.seed, "tokenize": TOKENIZE}))
     command = [

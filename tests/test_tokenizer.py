@@ -10,6 +10,7 @@ import pytest
 import sentencepiece as spm
 from token_fixtures import small_recipe, write_stage
 
+from beam_jobs.tokenizer import train_tokenizer_stage
 from pipeline.config import MixtureConfig
 from pipeline.document import Document
 from pipeline.errors import UserError
@@ -20,7 +21,6 @@ from tokenization.train import (
     SourceStats,
     plan_sample,
     sample_weights,
-    train_tokenizer,
     trainer_arguments,
 )
 
@@ -39,6 +39,11 @@ ROUND_TRIP_TEXTS = [
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     return write_stage(tmp_path_factory.mktemp("ingest"), {"commoncrawl": 240, "wikipedia": 40, "github": 12})
+
+
+def train_tokenizer(recipe, input_dirs: list[str], output: str, force: bool = False) -> str:
+    """The train_tokenizer stage over stage folders, as `llama-data train-tokenizer` runs it."""
+    return train_tokenizer_stage(recipe, input_dirs, output, force)[0]
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +127,7 @@ def test_small_corpus_with_a_large_vocabulary_gives_fewer_pieces(tmp_path):
 
 
 def test_missing_and_empty_inputs_are_user_errors(tmp_path):
-    with pytest.raises(UserError, match="input folder not found"):
+    with pytest.raises(UserError, match="documents not found: .*nope"):
         train_tokenizer(small_recipe(), [str(tmp_path / "nope")], str(tmp_path / "out"))
     (tmp_path / "empty").mkdir()
     with pytest.raises(UserError, match="no part-\\*.parquet files"):

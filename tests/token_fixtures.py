@@ -11,7 +11,7 @@ import numpy as np
 from pipeline.config import Recipe, recipe_from_dict
 from pipeline.document import Document, make_doc_id
 from pipeline.io import write_documents
-from pipeline.manifest import part_name
+from pipeline.parts import part_name
 from tokenization.shards import ShardWriter, write_dataset_manifest
 
 SYLLABLES = [
@@ -84,14 +84,15 @@ def small_recipe(vocab_size: int = 600, **sections: dict) -> Recipe:
 
 
 def write_token_dataset(
-    directory: Path,
+    directory: Path | str,
     documents_per_source: dict[str, int],
     vocab_size: int = 1000,
     seed: int = 0,
     validation_documents: int = 4,
     shards_per_source: int = 2,
-) -> Path:
-    """A dataset of random-token documents (bos ... eos), several shards per source, plus validation shards."""
+) -> Path | str:
+    """A dataset of random-token documents (bos ... eos), several shards per source, plus validation shards.
+    `directory` may be an fsspec URL (memory://, file://): the writer goes through fsspec."""
     rng = np.random.default_rng(seed)
     entries = []
     for source, count in sorted(documents_per_source.items()):

@@ -19,8 +19,9 @@ import numpy as np
 import sentencepiece as spm
 
 from pipeline.errors import UserError
+from pipeline.hashing import part_of, unit_hash
 from pipeline.io import open_file
-from tokenization.inputs import file_sha256, unit_hash
+from tokenization.inputs import file_sha256
 from tokenization.shards import ShardWriter, token_dtype, token_size_for
 
 SPLIT_SALT = "tokenize-split"
@@ -104,7 +105,7 @@ def shard_count(tokens: int, shard_tokens: int) -> int:
 
 
 def shard_of(seed: int, doc_id: str, count: int) -> int:
-    return unit_hash(seed, SHARD_SALT, doc_id) % count
+    return part_of(count, seed, SHARD_SALT, doc_id)
 
 
 def shard_name(source: str, split: str, index: int, count: int) -> str:

@@ -20,8 +20,8 @@ import numpy as np
 
 from pipeline.config import MixtureConfig
 from pipeline.errors import UserError
-from pipeline.io import filesystem
-from tokenization.inputs import unit_fraction
+from pipeline.hashing import unit_fraction
+from pipeline.io import filesystem, is_remote
 from tokenization.shards import ShardWriter, TokenDataset, remove_dataset_files, write_dataset_manifest
 
 MATERIALIZE_SALT = "materialize"
@@ -116,6 +116,7 @@ def materialize_mixture(
 
     Whole epochs repeat every document in stored order; the fractional epoch takes the documents whose seeded
     hash is below the fraction. Validation shards are copied as they are. Returns the new manifest.
+    `output_dir` may be a URL: shards stream there through fsspec (a remote dataset is read via the cache).
     """
     if _same_folder(output_dir, dataset.directory):
         raise UserError("--materialize needs a folder other than the dataset's own")
@@ -141,7 +142,7 @@ def materialize_mixture(
         if entry["split"] == "train":
             totals[entry["source"]] += entry["tokens"]
     grand_total = sum(totals.values())
-    write_dataset_manifest(
+    manifest = write_dataset_manifest(
         output_dir,
         tokenizer=dataset.tokenizer,
         tokenizer_sha256=dataset.tokenizer_sha256,
@@ -157,6 +158,8 @@ def materialize_mixture(
             "weights": {s: t / grand_total for s, t in sorted(totals.items())} if grand_total else {},
         },
     )
+    if is_remote(output_dir):
+        return manifest  # re-opening would download the whole new dataset just to check our own writer
     return TokenDataset.open(output_dir, verify=False).manifest
 
 
@@ -193,4 +196,10 @@ def _write_documents(
 
 
 def _same_folder(one: str, other: str) -> bool:
-    return filesystem(one)[1].rstrip("/") == filesystem(other)[1].rstrip("/")
+    """Same filesystem and same path: memory://x and a local /x are different folders."""
+    (fs_one, path_one), (fs_other, path_other) = filesystem(one), filesystem(other)
+    return _protocol(fs_one) == _protocol(fs_other) and path_one.rstrip("/") == path_other.rstrip("/")
+
+
+def _protocol(fs) -> str:
+    return fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]

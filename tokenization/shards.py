@@ -110,8 +110,9 @@ def write_dataset_manifest(
     token_size: int,
     shards: list[dict],
     extra: dict | None = None,
-) -> None:
-    """Write `manifest.json`, with shards sorted and per-source totals, so equal datasets give equal bytes."""
+) -> dict[str, Any]:
+    """Write `manifest.json`, with shards sorted and per-source totals, so equal datasets give equal bytes;
+    returns the manifest written."""
     token_dtype(token_size)
     for entry in shards:
         missing = {"file", "source", "split", "documents", "tokens", "sha256"} - set(entry)
@@ -144,6 +145,7 @@ def write_dataset_manifest(
         "extra": extra or {},
     }
     write_json(join(directory, MANIFEST_NAME), manifest)
+    return manifest
 
 
 def read_dataset_manifest(directory: str) -> dict[str, Any] | None:
@@ -176,6 +178,7 @@ class Shard:
     sha256: str
     index_sha256: str | None
     dtype: np.dtype
+    origin: str | None = None  # the remote file this is a cached copy of, named in errors
 
     @property
     def file(self) -> str:
@@ -233,14 +236,22 @@ class Shard:
                     self._fail("index sha256 does not match the manifest")
 
     def _fail(self, invariant: str) -> None:
-        raise ShardError(f"shard {self.path}: {invariant}")
+        where = f"{self.origin} (cached at {self.path})" if self.origin else self.path
+        raise ShardError(f"shard {where}: {invariant}")
 
 
 class TokenDataset:
     """A tokenized dataset opened from its manifest: shards per (source, split), checked on open."""
 
-    def __init__(self, directory: str, manifest: dict[str, Any], shards: list[Shard]):
-        self.directory = directory
+    def __init__(
+        self,
+        directory: str,
+        manifest: dict[str, Any],
+        shards: list[Shard],
+        local_directory: str | None = None,
+    ):
+        self.directory = directory  # as opened: a local path or a URL
+        self.local_directory = local_directory or directory  # where the shards are mapped from
         self.manifest = manifest
         self.vocab_size: int = int(manifest["vocab_size"])
         self.bos_id: int = int(manifest["bos_id"])
@@ -254,34 +265,42 @@ class TokenDataset:
 
     @classmethod
     def open(cls, directory: str, verify: bool = True) -> TokenDataset:
-        """Read `<directory>/manifest.json` and check every shard; verify=True also hashes and scans the files."""
+        """Read `<directory>/manifest.json` and check every shard; verify=True also hashes and scans the files.
+
+        A remote directory (gs://, s3://, memory://, ...) is first copied to the local cache, each file verified
+        against the manifest as it arrives (tokenization/cache.py), since shards are memory-mapped; a file://
+        URL is read in place. `directory` stays as given, for messages and records."""
+        local = directory
         if is_remote(directory):
-            raise UserError(
-                f"{directory}: token shards are memory-mapped; copy the dataset to a local folder first"
-            )
-        path = str(Path(directory) / MANIFEST_NAME)
+            from tokenization.cache import cached_dataset  # imported here: cache.py imports this module
+
+            local = str(cached_dataset(directory))
+        elif directory.startswith("file://"):
+            local = filesystem(directory)[1]
+        path = str(Path(local) / MANIFEST_NAME)
         if not os.path.isfile(path):
             raise UserError(
                 f"{directory}: no {MANIFEST_NAME} here; is it a tokenized dataset (llama-data tokenize)?"
             )
+        label = join(directory, MANIFEST_NAME) if local != directory else path
         try:
             manifest = read_json(path)
         except ValueError as exc:
-            raise ShardError(f"{path}: not valid JSON ({exc})") from None
+            raise ShardError(f"{label}: not valid JSON ({exc})") from None
         required = ("vocab_size", "bos_id", "eos_id", "token_size", "tokenizer_sha256", "shards")
         missing = [key for key in required if key not in manifest]
         if missing:
-            raise ShardError(f"{path}: missing {', '.join(missing)}")
+            raise ShardError(f"{label}: missing {', '.join(missing)}")
         dtype = token_dtype(int(manifest["token_size"]))
         vocab_size = int(manifest["vocab_size"])
         if vocab_size > 1 << (8 * dtype.itemsize):
-            raise ShardError(f"{path}: vocab_size {vocab_size} does not fit token_size {dtype.itemsize}")
+            raise ShardError(f"{label}: vocab_size {vocab_size} does not fit token_size {dtype.itemsize}")
         shards = []
         for entry in manifest["shards"]:
             if entry.get("split") not in SPLITS:
-                raise ShardError(f"{path}: shard {entry.get('file')} has split {entry.get('split')!r}")
+                raise ShardError(f"{label}: shard {entry.get('file')} has split {entry.get('split')!r}")
             shard = Shard(
-                path=str(Path(directory) / entry["file"]),
+                path=str(Path(local) / entry["file"]),
                 source=entry["source"],
                 split=entry["split"],
                 documents=int(entry["documents"]),
@@ -289,10 +308,11 @@ class TokenDataset:
                 sha256=entry["sha256"],
                 index_sha256=entry.get("index_sha256"),
                 dtype=dtype,
+                origin=join(directory, entry["file"]) if is_remote(directory) else None,
             )
             shard.check(vocab_size, verify)
             shards.append(shard)
-        return cls(str(directory), manifest, shards)
+        return cls(str(directory), manifest, shards, local_directory=local)
 
     def sources(self, split: str = "train") -> list[str]:
         """Sources with at least one token in `split`, sorted."""

@@ -19,11 +19,10 @@ from typing import Any
 
 import sentencepiece as spm
 
-from pipeline import __version__
 from pipeline.config import MixtureConfig, Recipe
 from pipeline.errors import UserError
-from pipeline.io import filesystem, iter_documents, join, read_json, write_atomic, write_json
-from tokenization.inputs import find_parts, inputs_record, unit_fraction
+from pipeline.hashing import unit_fraction
+from pipeline.io import iter_documents, join, read_json, write_atomic, write_json
 
 MODEL_NAME = "tokenizer.model"
 CONFIG_NAME = "tokenizer.json"
@@ -153,20 +152,11 @@ def sample_sentences(
                         yield line[start : start + chunk_chars]
 
 
-def train_tokenizer(recipe: Recipe, input_dirs: list[str], output_dir: str, force: bool = False) -> str:
-    """Train (or, on resume, keep) `<output_dir>/tokenizer.model`; returns its path."""
-    parts = find_parts(input_dirs)
-    model_path = join(output_dir, MODEL_NAME)
+def train_tokenizer(recipe: Recipe, parts: list[str], output_dir: str) -> dict[str, Any]:
+    """Train `<output_dir>/tokenizer.model` on a sample of `parts`; returns what `tokenizer.json` records.
+
+    Whether to train at all (resume) is the stage framework's decision (beam_jobs/tokenizer.py)."""
     arguments = trainer_arguments(recipe)
-    record = {
-        "inputs": inputs_record(parts),
-        # Only what shapes the sample: token_budget, seq_len or max_epochs do not change the tokenizer.
-        "config_hash": recipe.section_hash("tokenizer"),
-        "mixture": {"weights": recipe.mixture.weights, "epochs": recipe.mixture.epochs},
-        "code_version": __version__,
-    }
-    if not force and _is_current(output_dir, record):
-        return model_path
     stats = count_sources(parts)
     plan = plan_sample(stats, sample_weights(recipe.mixture, stats), recipe.tokenizer.sample_documents)
     drawn: dict[str, int] = {}
@@ -188,10 +178,9 @@ def train_tokenizer(recipe: Recipe, input_dirs: list[str], output_dir: str, forc
             file=sys.stderr,
         )
     sha256 = _sha256(model_bytes)
-    write_atomic(model_path, model_bytes)
+    write_atomic(join(output_dir, MODEL_NAME), model_bytes)
     write_atomic(join(output_dir, SHA_NAME), f"{sha256}  {MODEL_NAME}\n".encode())
     config = {
-        **record,
         "model": MODEL_NAME,
         "sha256": sha256,
         "vocab_size": processor.get_piece_size(),
@@ -209,20 +198,7 @@ def train_tokenizer(recipe: Recipe, input_dirs: list[str], output_dir: str, forc
         },
     }
     write_json(join(output_dir, CONFIG_NAME), config)
-    return model_path
-
-
-def _is_current(output_dir: str, record: dict[str, Any]) -> bool:
-    """A finished model whose config records these inputs and settings, and whose bytes match its sha256."""
-    fs, _ = filesystem(output_dir)
-    config_path, model_path = join(output_dir, CONFIG_NAME), join(output_dir, MODEL_NAME)
-    if not (fs.exists(filesystem(config_path)[1]) and fs.exists(filesystem(model_path)[1])):
-        return False
-    config = read_json(config_path)
-    if any(config.get(key) != value for key, value in record.items()):
-        return False
-    with fs.open(filesystem(model_path)[1], "rb") as handle:
-        return _sha256(handle.read()) == config.get("sha256")
+    return config
 
 
 def _sha256(data: bytes) -> str:

@@ -1,0 +1,14 @@
+"""Every stage `llama-data run` knows, by the name a recipe's `stages:` list uses. A new stage is one module
+with its `Stage` declaration, plus its line here."""
+
+from __future__ import annotations
+
+from beam_jobs.framework import Stage
+from beam_jobs.ingest import INGEST
+from beam_jobs.langid import LANGID
+from beam_jobs.mix import MIX
+from beam_jobs.tokenize import TOKENIZE
+from beam_jobs.tokenizer import TRAIN_TOKENIZER
+from beam_jobs.train import TRAIN
+
+REGISTRY: dict[str, Stage] = {s.name: s for s in (INGEST, LANGID, TRAIN_TOKENIZER, TOKENIZE, MIX, TRAIN)}

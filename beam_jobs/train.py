@@ -1,0 +1,59 @@
+"""The train stage: the bundled LLaMA trainer on the token shards, within `llama-data run`.
+
+Its work folder is kept across an interrupted run with the same key (config, tokens, code), so a re-run
+resumes from the last checkpoint there; a finished run is skipped; anything else starts afresh.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beam_jobs.framework import Stage, StageRun, describe_files
+from pipeline.io import filesystem, join
+from pipeline.manifest import StageManifest
+
+SUMMARY_KEYS = ("val_loss_before", "val_loss_after", "steps")
+FILE_KEYS = ("checkpoint", "log", "plot")
+
+
+def run_train(run: StageRun) -> dict[str, Any]:
+    from model.checkpoint import CHECKPOINT_NAME
+    from model.train import train_from_recipe
+
+    (tokens,) = run.input("tokens")
+    fs, work = filesystem(run.work)
+    resume = fs.exists(f"{work.rstrip('/')}/{CHECKPOINT_NAME}")
+    result = train_from_recipe(run.recipe, tokens, run.work, resume=resume)
+    summary = {key: result[key] for key in SUMMARY_KEYS}
+    summary.update({key: str(result[key]).rstrip("/").rsplit("/", 1)[-1] for key in FILE_KEYS})
+    return {"outputs": describe_files(run.work), "extra": {"summary": summary}}
+
+
+def describe(manifest: StageManifest, directory: str) -> dict[str, Any]:
+    summary = dict(manifest.extra.get("summary", {}))
+    for key in FILE_KEYS:
+        if key in summary:
+            summary[key] = join(directory, summary[key])
+    return summary
+
+
+TRAIN = Stage(
+    name="train",
+    folder="train",
+    consumes=("tokens",),
+    produces=("model",),
+    config=("train", "mixture"),
+    code=(
+        "beam_jobs.train",
+        "model.train",
+        "model.model",
+        "model.data",
+        "model.checkpoint",
+        "model.config",
+        "tokenization.sampler",
+    ),
+    run=run_train,
+    uses_seed=True,
+    keep_work=True,
+    describe=describe,
+)
