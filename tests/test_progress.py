@@ -188,7 +188,8 @@ def test_interval_from_environment(tmp_path, monkeypatch):
     assert ProgressMonitor(str(tmp_path), "x", 1, stream=io.StringIO()).interval == 30
 
 
-def test_terminal_gets_one_redrawn_bar(tmp_path):
+def test_terminal_gets_one_redrawn_bar(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for the bar, whatever terminal runs the tests
     term = FakeTerminal()
     with ProgressMonitor(str(tmp_path), "ingest/cc", total_bytes=1000, stream=term, interval=0.05):
         _write_report(tmp_path, "1-a.json", 500, 5)
