@@ -15,10 +15,8 @@ A checkpoint given as an fsspec URL is copied to the local cache first (local_ch
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,7 @@ from safetensors.torch import load_file, save_file
 
 from model.model import ROPE_LAYOUT, ModelArgs, Transformer
 from pipeline.errors import UserError
-from pipeline.io import filesystem, is_remote
+from pipeline.io import atomic_name, filesystem, is_remote, write_atomic
 from tokenization.cache import cached_file, cached_files, resolve_local
 
 FORMAT_NAME = "llama-data-checkpoint"
@@ -46,7 +44,7 @@ class CheckpointError(UserError):
 
 
 def save_checkpoint(path: str | Path, payload: dict[str, Any]) -> None:
-    """Write atomically: a temporary file in the same folder, then os.replace (atomic on POSIX)."""
+    """Write atomically (pipeline.io.atomic_name: a temporary name beside it, then a rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_torch_save(
@@ -174,7 +172,7 @@ def export_meta(state: dict[str, torch.Tensor], args: ModelArgs, directory: str 
         args.rope_theta ** (torch.arange(0, args.head_dim, 2).float() / args.head_dim)
     )
     _atomic_torch_save(weights, directory / "consolidated.00.pth")
-    _atomic_write_text(directory / "params.json", json.dumps(params, indent=2) + "\n")
+    write_atomic(str(directory / "params.json"), (json.dumps(params, indent=2) + "\n").encode())
     return directory
 
 
@@ -321,11 +319,10 @@ def export_hf(
     directory.mkdir(parents=True, exist_ok=True)
     config = hf_config(args, bos_id, eos_id, dtype)
     tensors = {name: t.to(dtype) for name, t in to_hf_state_dict(state, args).items()}
-    temp = directory / f".model.safetensors.tmp-{uuid.uuid4().hex[:8]}"
-    # "format": "pt" is what from_pretrained checks; rope_layout documents the permutation already applied.
-    save_file(tensors, str(temp), metadata={"format": "pt", "rope_layout": HF_ROPE_LAYOUT})
-    os.replace(temp, directory / "model.safetensors")
-    _atomic_write_text(directory / "config.json", json.dumps(config, indent=2) + "\n")
+    with atomic_name(str(directory / "model.safetensors")) as temp:
+        # "format": "pt" is what from_pretrained checks; rope_layout documents the permutation already applied.
+        save_file(tensors, temp, metadata={"format": "pt", "rope_layout": HF_ROPE_LAYOUT})
+    write_atomic(str(directory / "config.json"), (json.dumps(config, indent=2) + "\n").encode())
     return directory
 
 
@@ -466,15 +463,5 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _atomic_torch_save(obj: Any, path: Path) -> None:
-    temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
-    try:
+    with atomic_name(str(path)) as temp:
         torch.save(obj, temp)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
-    temp.write_text(text)
-    os.replace(temp, path)

@@ -26,7 +26,6 @@ import os
 import shutil
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ from model.flops import mfu
 from model.model import ModelArgs, Transformer
 from pipeline.config import Recipe, load_recipe, parse_section
 from pipeline.errors import ConfigError, UserError
-from pipeline.io import filesystem, is_remote, join
+from pipeline.io import copy_atomic, filesystem, is_remote, join
 from tokenization.cache import cache_folder, resolve_local
 from tokenization.mixture import plan_mixture
 from tokenization.sampler import MixtureSampler
@@ -225,11 +224,7 @@ class RunFolder:
             for file in files:
                 if not file.is_file():
                     continue
-                target = self._remote_path(file.relative_to(self.local).as_posix())
-                fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
-                temp = f"{target}.tmp-{uuid.uuid4().hex[:8]}"
-                fs.put_file(str(file), temp)
-                fs.mv(temp, target)
+                copy_atomic(str(file), join(self.url, file.relative_to(self.local).as_posix()))
 
     def _remote_path(self, relative: str) -> str:
         return f"{filesystem(self.url)[1].rstrip('/')}/{relative}"

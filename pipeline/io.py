@@ -7,6 +7,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -139,25 +140,63 @@ class _HashingWriter:
 
 
 class AtomicFile:
-    """Write `path` under a temporary name; `commit()` renames it into place, `abort()` removes it."""
+    """The one way files are written: under a temporary name beside `path`, hashed and counted as they are
+    written; `commit()` renames the file into place, `abort()` removes it, so a reader never sees half a file.
 
-    def __init__(self, path: str):
+    `with AtomicFile(path) as handle:` commits when the block ends and aborts on an exception;
+    `AtomicFile(path, open_handle=False).temp` is a name for libraries that write to a file name themselves."""
+
+    def __init__(self, path: str, open_handle: bool = True):
         self.fs, self.path = filesystem(path)
         self.fs.makedirs(str(PurePosixPath(self.path).parent), exist_ok=True)
         self.temp = f"{self.path}.tmp-{uuid.uuid4().hex[:8]}"
-        self._raw = self.fs.open(self.temp, "wb")
-        self.handle = _HashingWriter(self._raw)
+        self._raw = self.fs.open(self.temp, "wb") if open_handle else None
+        self.handle = _HashingWriter(self._raw) if open_handle else None
+
+    def __enter__(self) -> _HashingWriter:
+        return self.handle
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
 
     def commit(self) -> tuple[int, str]:
-        """Close and rename; returns (bytes, sha256)."""
-        self._raw.close()
+        """Close and rename; returns (bytes, sha256) of what went through the handle."""
+        if self._raw is not None:
+            self._raw.close()
         self.fs.mv(self.temp, self.path)
+        if self.handle is None:
+            return int(self.fs.size(self.path) or 0), ""
         return self.handle.size, self.handle.digest.hexdigest()
 
     def abort(self) -> None:
-        self._raw.close()
+        if self._raw is not None:
+            self._raw.close()
         if self.fs.exists(self.temp):
             self.fs.rm(self.temp)
+
+
+@contextmanager
+def atomic_name(path: str) -> Iterator[str]:
+    """A temporary file name beside `path` for a library that writes to a name (torch.save, safetensors);
+    renamed to `path` when the block ends, removed if it raises."""
+    target = AtomicFile(path, open_handle=False)
+    try:
+        yield target.temp
+    except BaseException:
+        target.abort()
+        raise
+    target.commit()
+
+
+def copy_atomic(source: str, target: str, chunk: int = 8 << 20) -> str:
+    """Stream one file to another (local or fsspec, either side), atomically; returns its sha256."""
+    with open_file(source, "rb") as reader, AtomicFile(target) as writer:
+        while data := reader.read(chunk):
+            writer.write(data)
+    return writer.digest.hexdigest()
 
 
 def write_parquet_part(

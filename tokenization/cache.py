@@ -20,13 +20,12 @@ import hashlib
 import json
 import os
 import re
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import UserError
-from pipeline.io import filesystem, is_remote, join
+from pipeline.io import AtomicFile, filesystem, is_remote, join, write_atomic
 from tokenization.shards import INDEX_DTYPE, INDEX_SUFFIX, MANIFEST_NAME, ShardError, token_dtype
 
 CACHE_ENV = "LLAMA_DATA_CACHE"
@@ -92,15 +91,13 @@ def cached_dataset(url: str) -> Path:
                 continue  # renamed into place only after its hash matched: verified
             shard = join(url, name.removesuffix(INDEX_SUFFIX))
             try:
-                digest = _copy(fs, f"{root.rstrip('/')}/{name}", local)
+                digest = _copy(fs, f"{root.rstrip('/')}/{name}", local, sha256)
             except FileNotFoundError:
                 raise ShardError(f"shard {shard}: file missing: {join(url, name)}") from None
             if sha256 is not None and digest != sha256:
-                (folder / f".{name}.unverified").unlink(missing_ok=True)
                 raise ShardError(f"shard {shard}: {label} does not match the manifest")
-            os.replace(folder / f".{name}.unverified", local)
         if not (folder / MANIFEST_NAME).is_file():
-            _write_bytes(folder / MANIFEST_NAME, raw)
+            write_atomic(str(folder / MANIFEST_NAME), raw)
     return folder
 
 
@@ -123,9 +120,8 @@ def cached_files(url: str, names: Iterable[str]) -> Path:
             if versions.get(name) == key and (folder / name).is_file():
                 continue
             _copy(fs, remote, folder / name)
-            os.replace(folder / f".{name}.unverified", folder / name)
             versions[name] = key
-            _write_bytes(record_path, json.dumps(versions, indent=2, sort_keys=True).encode())
+            write_atomic(str(record_path), json.dumps(versions, indent=2, sort_keys=True).encode())
     return folder
 
 
@@ -137,15 +133,23 @@ def cached_file(url: str) -> Path:
     return cached_files(parent, [name]) / name
 
 
-def _copy(fs, remote: str, local: Path) -> str:
-    """Stream `remote` to `.<name>.unverified` beside `local`; returns its sha256 (the caller renames it)."""
-    digest = hashlib.sha256()
-    temp = local.with_name(f".{local.name}.unverified")
-    with fs.open(remote, "rb") as source, temp.open("wb") as sink:
-        while chunk := source.read(_CHUNK_BYTES):
-            digest.update(chunk)
-            sink.write(chunk)
-    return digest.hexdigest()
+def _copy(fs, remote: str, local: Path, sha256: str | None = None) -> str:
+    """Stream `remote` to `local` under a temporary name, renamed into place only when its sha256 matches
+    `sha256` (when given); returns the sha256. A mismatch leaves nothing under the real name."""
+    target = AtomicFile(str(local))
+    with fs.open(remote, "rb") as source:
+        try:
+            while chunk := source.read(_CHUNK_BYTES):
+                target.handle.write(chunk)
+        except BaseException:
+            target.abort()
+            raise
+    digest = target.handle.digest.hexdigest()
+    if sha256 is not None and digest != sha256:
+        target.abort()
+    else:
+        target.commit()
+    return digest
 
 
 def _plain_name(name: str, where: str) -> str:
@@ -153,12 +157,6 @@ def _plain_name(name: str, where: str) -> str:
     if not name or name in (".", "..") or "/" in name or "\\" in name:
         raise ShardError(f"{where}: {name!r} is not a plain file name")
     return name
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
-    temp.write_bytes(data)
-    os.replace(temp, path)
 
 
 @contextmanager

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import UserError
-from pipeline.io import filesystem, is_remote, join, read_json, write_json
+from pipeline.io import AtomicFile, filesystem, is_remote, join, read_json, write_json
 
 MANIFEST_NAME = "manifest.json"
 FORMAT_NAME = "llama-data-token-shards"
@@ -54,15 +53,9 @@ class ShardWriter:
         self.dtype = token_dtype(token_size)
         self.file = f"{name}.ds"
         self.limit = vocab_size if vocab_size is not None else 1 << (8 * token_size)
-        self._fs, self._dir = filesystem(directory)
-        self._fs.makedirs(self._dir, exist_ok=True)
-        suffix = f".tmp-{uuid.uuid4().hex[:8]}"
-        self._final = (f"{self._dir}/{self.file}", f"{self._dir}/{self.file}{INDEX_SUFFIX}")
-        self._temp = tuple(path + suffix for path in self._final)
-        self._tokens_out = self._fs.open(self._temp[0], "wb")
-        self._index_out = self._fs.open(self._temp[1], "wb")
-        self._sha = hashlib.sha256()
-        self._index_sha = hashlib.sha256()
+        self._tokens_out = AtomicFile(join(directory, self.file))
+        self._index_out = AtomicFile(join(directory, self.file + INDEX_SUFFIX))
+        self._sha = self._index_sha = ""
         self.documents = 0
         self.tokens = 0
         self._closed = False
@@ -73,29 +66,23 @@ class ShardWriter:
             raise ShardError(f"{self.file}: a document must be a 1-D sequence of token ids")
         if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= self.limit):
             raise ShardError(f"{self.file}: token id outside [0, {self.limit}) in document {self.documents}")
-        data = ids.astype(self.dtype, copy=False).tobytes()
-        self._tokens_out.write(data)
-        self._sha.update(data)
+        self._tokens_out.handle.write(ids.astype(self.dtype, copy=False).tobytes())
         self.tokens += int(ids.size)
-        end = np.array([self.tokens], dtype=INDEX_DTYPE).tobytes()
-        self._index_out.write(end)
-        self._index_sha.update(end)
+        self._index_out.handle.write(np.array([self.tokens], dtype=INDEX_DTYPE).tobytes())
         self.documents += 1
 
     def close(self) -> dict[str, Any]:
         """Move both files into place; returns the shard's manifest entry (less source and split)."""
         if not self._closed:
-            self._tokens_out.close()
-            self._index_out.close()
-            for temp, final in zip(self._temp, self._final, strict=True):
-                self._fs.mv(temp, final)
+            _, self._sha = self._tokens_out.commit()
+            _, self._index_sha = self._index_out.commit()
             self._closed = True
         return {
             "file": self.file,
             "documents": self.documents,
             "tokens": self.tokens,
-            "sha256": self._sha.hexdigest(),
-            "index_sha256": self._index_sha.hexdigest(),
+            "sha256": self._sha,
+            "index_sha256": self._index_sha,
         }
 
 
