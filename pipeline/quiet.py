@@ -39,7 +39,8 @@ SITECUSTOMIZE = '''\
 import os as _os
 import sys as _sys
 
-if _os.environ.get("LLAMA_DATA_QUIET_WORKERS") == "1" and "LOGGING_API_SERVICE_DESCRIPTOR" in _os.environ:
+
+def _quiet_worker():
     import logging as _logging
 
     _handler = _logging.StreamHandler(_sys.stderr)
@@ -52,14 +53,20 @@ def _run_shadowed():
     import importlib.machinery
     import importlib.util
 
-    here = _os.path.dirname(_os.path.abspath(__file__))
-    path = [p for p in _sys.path if _os.path.abspath(p or _os.curdir) != here]
+    # Skip every folder of ours (a process that started another may have put its own in front), so the chain
+    # reaches the first sitecustomize that is not one of these, once.
+    ours = "llama-data-quiet-"
+    path = [p for p in _sys.path if not _os.path.basename(_os.path.abspath(p or _os.curdir)).startswith(ours)]
     spec = importlib.machinery.PathFinder.find_spec("sitecustomize", path)
     if spec is not None and spec.loader is not None:
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
 
 
-_run_shadowed()
+if not getattr(_sys, "_llama_data_quiet", False):
+    _sys._llama_data_quiet = True
+    if _os.environ.get("LLAMA_DATA_QUIET_WORKERS") == "1" and "LOGGING_API_SERVICE_DESCRIPTOR" in _os.environ:
+        _quiet_worker()
+    _run_shadowed()
 '''
 
 _site_dir: str | None = None
