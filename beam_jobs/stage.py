@@ -6,8 +6,9 @@
   carrying the exception's type, message and location; the bundle goes on.
 - `ReadParts`: an upstream stage's Parquet parts (local or fsspec URL), spread over workers by row group.
 - `WriteStageOutputs`: documents to `part-NNNNN-of-MMMMM.parquet` (a document's part is a hash of its id, each
-  part sorted by id and written streaming), side outputs with their own Arrow schema to `<name>/part-*`,
-  rejects to `_rejects/part-*.jsonl` (written by many workers), and the counts, combined per key.
+  part sorted by id), side outputs with their own Arrow schema to `<name>/part-*`, rejects to
+  `_rejects/part-*.jsonl`, and the counts, combined per key. Rows are spilled as sorted runs by the workers that
+  make them, and each part is a streamed merge of its runs (pipeline/parts.py): the shuffle carries run names.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ from pipeline.hashing import part_of
 from pipeline.io import PartStats, join, write_documents, write_json, write_jsonl, write_parquet_part
 from pipeline.manifest import REJECTS_DIR
 from pipeline.parts import (
-    SORT_MEMORY_BYTES,
     document_size,
+    merged_runs,
     part_name,
     read_row_group,
     row_groups,
-    sorted_rows,
+    write_run,
 )
 from pipeline.progress import ProgressReporter
 from pipeline.rejects import Reject
@@ -49,6 +50,10 @@ DOCUMENTS_IN = "documents_in"  # reserved counts: they become the manifest's doc
 CHARACTERS_IN = "characters_in"
 COUNTS_FILE = "_counts.json"
 OUTPUTS_FILE = "_outputs.json"
+RUNS_DIR = "_runs"  # sorted runs in a group's work folder; never moved into the stage folder
+SORT_MEMORY_BYTES = (
+    128 << 20
+)  # per worker and output: rows a bundle buffers before spilling them as sorted runs
 
 
 class StageDoFn(beam.DoFn):
@@ -247,51 +252,86 @@ class PartLayout:
         return part_name(self.offset + index, self.total or self.count, suffix)
 
 
-class _WriteSorted(beam.DoFn):
-    """Write one part: its rows in key order (external sort, bounded memory), streamed to the file."""
+@dataclass(frozen=True)
+class _Output:
+    """How one output's rows are spread over parts, ordered (totally) and sized for the sort buffer."""
 
-    def __init__(self, folder: str, layout: PartLayout, kind: str, side: SideOutput | None, memory: int):
-        self.folder = folder
-        self.layout = layout
-        self.kind = kind
-        self.side = side
-        self.memory = memory
-
-    def process(self, keyed):
-        index, rows = keyed
-        present = (row for row in rows if row is not None)
-        if self.kind == DOCUMENTS:
-            ordered = sorted_rows(present, lambda d: d.id, document_size, self.memory)
-            stats = write_documents(join(self.folder, self.layout.name(index)), ordered)
-            yield _relative(stats, "")
-        elif self.kind == REJECTS:
-            ordered = sorted_rows((r.to_json() for r in present), _reject_order, _row_size, self.memory)
-            first = next(ordered, None)
-            if first is not None:
-                name = join(REJECTS_DIR, self.layout.name(index, ".jsonl"))
-                stats = write_jsonl(join(self.folder, name), _chain(first, ordered))
-                yield _relative(stats, REJECTS_DIR)
-        else:
-            side = self.side
-            ordered = sorted_rows(present, side.sort_key, _row_size, self.memory)
-            stats = write_parquet_part(
-                join(self.folder, side.name, part_name(index, side.parts)), ordered, side.schema
-            )
-            yield _relative(stats, side.name)
+    name: str  # DOCUMENTS, REJECTS or a side output's name
+    parts: int
+    part_key: Callable[[Any], str]
+    sort_key: Callable[[Any], Any]
+    size_of: Callable[[Any], int]
 
 
-def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
-    yield first
-    yield from rest
+def _document_order(document: Document) -> tuple[str, str]:
+    return document.id, document.text  # the text breaks ties between equal ids, so no order depends on runs
 
 
-def _reject_order(row: dict[str, Any]) -> tuple:
-    offset = row.get("offset")
-    return (row["source_file"], offset if offset is not None else -1, row["reason"], row["detail"])
+def _reject_part(item: Reject) -> str:
+    return f"{item.source_file}\x1f{item.offset}"
 
 
 def _row_size(row: Any) -> int:
     return 100 + len(str(row))
+
+
+class _SpillRuns(beam.DoFn):
+    """Rows to sorted run files per part in `<folder>/_runs/<output>/<part>/`: a bundle's rows are buffered up
+    to `memory` bytes, then each part's are sorted and written as one run; emits (part, run path)."""
+
+    def __init__(self, folder: str, output: _Output, memory: int):
+        self.folder = folder
+        self.output = output
+        self.memory = memory
+        self._buffers: dict[int, list[Any]] = {}
+        self._held = 0
+
+    def start_bundle(self):
+        self._buffers, self._held = {}, 0
+
+    def process(self, row):
+        output = self.output
+        self._buffers.setdefault(part_of(output.parts, output.part_key(row)), []).append(row)
+        self._held += output.size_of(row)
+        if self._held >= self.memory:
+            yield from self._spill()
+
+    def _spill(self):
+        for part, rows in sorted(self._buffers.items()):
+            rows.sort(key=self.output.sort_key)
+            yield part, write_run(join(self.folder, RUNS_DIR, self.output.name, f"{part:05d}"), rows)
+        self._buffers, self._held = {}, 0
+
+    def finish_bundle(self):
+        for element in self._spill():
+            yield WindowedValue(element, MIN_TIMESTAMP, (GlobalWindow(),))
+
+
+class _WritePart(beam.DoFn):
+    """Write one part by merging its runs (streamed, one row group at a time). The runs stay until the group's
+    work folder is removed, so a retried bundle finds them again."""
+
+    def __init__(self, folder: str, layout: PartLayout, output: _Output, side: SideOutput | None):
+        self.folder = folder
+        self.layout = layout
+        self.output = output
+        self.side = side
+
+    def process(self, keyed):
+        index, runs = keyed
+        runs = [run for run in runs if run is not None]
+        scratch = join(self.folder, RUNS_DIR, self.output.name, "merged")
+        rows = merged_runs(runs, self.output.sort_key, scratch)
+        if self.output.name == DOCUMENTS:
+            stats = write_documents(join(self.folder, self.layout.name(index)), rows)
+            entry = _relative(stats, "")
+        elif self.output.name == REJECTS:
+            name = join(REJECTS_DIR, self.layout.name(index, ".jsonl"))
+            entry = _relative(write_jsonl(join(self.folder, name), (r.to_json() for r in rows)), REJECTS_DIR)
+        else:
+            path = join(self.folder, self.side.name, part_name(index, self.side.parts))
+            entry = _relative(write_parquet_part(path, rows, self.side.schema), self.side.name)
+        yield entry
 
 
 def _relative(stats: PartStats, folder: str) -> dict[str, Any]:
@@ -300,29 +340,39 @@ def _relative(stats: PartStats, folder: str) -> dict[str, Any]:
     return entry
 
 
-class _Sharded(beam.PTransform):
-    """Key rows to parts, group, and write each part with _WriteSorted; empty parts too when `every_part`."""
+class _WriteOutput(beam.PTransform):
+    """Spill rows to sorted runs where they are made, shuffle only the runs' names, merge each part's runs."""
 
-    def __init__(self, writer: _WriteSorted, parts: int, key: Callable[[Any], str], every_part: bool):
+    def __init__(
+        self,
+        folder: str,
+        layout: PartLayout,
+        output: _Output,
+        side: SideOutput | None,
+        memory: int,
+        every_part: bool,
+    ):
         super().__init__()
-        self.writer = writer
-        self.parts = parts
-        self.key = key
-        self.every_part = every_part
+        self.folder, self.layout, self.output, self.side = folder, layout, output, side
+        self.memory, self.every_part = memory, every_part
 
     def expand(self, rows):
-        n, key = self.parts, self.key
-        keyed = rows | "KeyByPart" >> beam.Map(lambda row: (part_of(n, key(row)), row))
+        runs = rows | "SpillRuns" >> beam.ParDo(_SpillRuns(self.folder, self.output, self.memory))
         if self.every_part:
-            every = rows.pipeline | "EveryPart" >> beam.Create([(i, None) for i in range(n)])
-            keyed = (keyed, every) | "WithEmptyParts" >> beam.Flatten()
-        return keyed | "GroupByPart" >> beam.GroupByKey() | "WriteParts" >> beam.ParDo(self.writer)
+            every = rows.pipeline | "EveryPart" >> beam.Create([(i, None) for i in range(self.output.parts)])
+            runs = (runs, every) | "WithEmptyParts" >> beam.Flatten()
+        return (
+            runs
+            | "GroupRunsByPart" >> beam.GroupByKey()
+            | "WriteParts" >> beam.ParDo(_WritePart(self.folder, self.layout, self.output, self.side))
+        )
 
 
 class WriteStageOutputs(beam.PTransform):
     """Every output of one stage group into `folder`: parts, side outputs, rejects, `_outputs.json`, `_counts.json`.
 
-    Takes {DOCUMENTS: docs or None, REJECTS: rejects, COUNTS: (reason, n) pairs, <side name>: rows}.
+    Takes {DOCUMENTS: docs (optional), REJECTS: rejects, COUNTS: (reason, n) pairs, <side name>: rows}.
+    `memory` is each worker's sort buffer per output, in bytes.
     """
 
     def __init__(
@@ -339,22 +389,22 @@ class WriteStageOutputs(beam.PTransform):
         self.memory = memory
 
     def expand(self, outputs: dict[str, Any]):
-        folder, layout = self.folder, self.layout
+        folder, layout, memory = self.folder, self.layout, self.memory
         written = []
         if outputs.get(DOCUMENTS) is not None:
-            writer = _WriteSorted(folder, layout, DOCUMENTS, None, self.memory)
+            output = _Output(DOCUMENTS, layout.count, _document_id, _document_order, document_size)
             written.append(
-                outputs[DOCUMENTS] | "Documents" >> _Sharded(writer, layout.count, lambda d: d.id, True)
+                outputs[DOCUMENTS] | "Documents" >> _WriteOutput(folder, layout, output, None, memory, True)
             )
         for side in self.side_outputs:
-            writer = _WriteSorted(folder, layout, side.name, side, self.memory)
+            output = _Output(side.name, side.parts, side.part_key, side.sort_key, _row_size)
             written.append(
-                outputs[side.name] | f"Side_{side.name}" >> _Sharded(writer, side.parts, side.part_key, True)
+                outputs[side.name]
+                | f"Side_{side.name}" >> _WriteOutput(folder, layout, output, side, memory, True)
             )
-        writer = _WriteSorted(folder, layout, REJECTS, None, self.memory)
+        output = _Output(REJECTS, layout.count, _reject_part, Reject.sort_key, _row_size)
         written.append(
-            outputs[REJECTS]
-            | "Rejects" >> _Sharded(writer, layout.count, lambda r: f"{r.source_file}\x1f{r.offset}", False)
+            outputs[REJECTS] | "Rejects" >> _WriteOutput(folder, layout, output, None, memory, False)
         )
         _ = (
             written
@@ -369,6 +419,10 @@ class WriteStageOutputs(beam.PTransform):
             | "CollectCounts" >> beam.combiners.ToList()
             | "WriteCounts" >> beam.Map(lambda kvs: write_json(join(folder, COUNTS_FILE), dict(sorted(kvs))))
         )
+
+
+def _document_id(document: Document) -> str:
+    return document.id
 
 
 def _by_file(entry: dict[str, Any]) -> str:

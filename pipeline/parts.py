@@ -1,10 +1,11 @@
 """Stage part files, written and read in bounded memory.
 
-A part's bytes depend only on its contents: its rows are written in key order. Sorting is external: rows are
-buffered up to `memory_bytes`, each full buffer is sorted and spilled to a local temporary file (a run), and the
-runs are merged with a heap while the part is written, row group by row group. Memory is one buffer plus one row
-per run, whatever the part's size. The file is written under a temporary name and renamed when complete; its
-size and sha256 are computed as it is written, for the stage manifest.
+A part's bytes depend only on its contents: its rows are written in key order. The sort is external and happens
+where the rows are made: each worker buffers the rows of a bundle per part, and whenever the buffer passes its
+memory budget (and at the bundle's end) it sorts each part's rows and writes them as one run file into the stage's
+work folder. A part is then written by merging its runs with a heap, streamed row group by row group, so no process
+ever holds a part, and the runner's shuffle carries only run names. Too many runs for one merge are merged in
+passes. Runs live in the group's work folder and go with it. Files are written under a temporary name and renamed when complete (pipeline.io.AtomicFile).
 
 Parts are read a row group at a time, so a stage can spread one upstream part over many workers.
 """
@@ -13,66 +14,83 @@ from __future__ import annotations
 
 import heapq
 import pickle
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import Any
 
 import pyarrow.parquet as pq
 
 from pipeline.document import Document
-from pipeline.io import open_file
+from pipeline.io import AtomicFile, join, open_file
 
-SORT_MEMORY_BYTES = 256 << 20  # rows buffered before a sorted run is spilled to disk
+RUN_BATCH_ROWS = 64  # rows per pickled batch in a run: what a merge holds per open run
+MAX_OPEN_RUNS = 128  # runs merged at once; more are merged in passes
 
 
 def part_name(index: int, total: int, suffix: str = ".parquet") -> str:
     return f"part-{index:05d}-of-{total:05d}{suffix}"
 
 
-def sorted_rows(
-    rows: Iterable[Any],
-    key: Callable[[Any], Any],
-    size_of: Callable[[Any], int],
-    memory_bytes: int = SORT_MEMORY_BYTES,
-) -> Iterator[Any]:
-    """`rows` in `key` order, holding at most about `memory_bytes` of them (external merge sort)."""
-    buffer: list[Any] = []
-    held = 0
-    runs: list[IO[bytes]] = []
-    try:
-        for row in rows:
-            buffer.append(row)
-            held += size_of(row)
-            if held >= memory_bytes:
-                runs.append(_spill(sorted(buffer, key=key)))
-                buffer, held = [], 0
-        buffer.sort(key=key)
-        if not runs:
-            yield from buffer
-            return
-        runs.append(_spill(buffer))
-        buffer = []
-        yield from heapq.merge(*(_read_run(run) for run in runs), key=key)
-    finally:
-        for run in runs:
-            run.close()
+def write_run(folder: str, rows: list[Any]) -> str:
+    """Write rows (already sorted) as one run file in `folder`; returns its path."""
+    path = join(folder, f"run-{uuid.uuid4().hex}.pkl")
+    with AtomicFile(path) as handle:
+        for start in range(0, len(rows), RUN_BATCH_ROWS):
+            handle.write(pickle.dumps(rows[start : start + RUN_BATCH_ROWS], protocol=pickle.HIGHEST_PROTOCOL))
+    return path
 
 
-def _spill(rows: list[Any]) -> IO[bytes]:
-    run = tempfile.TemporaryFile(prefix="llama-data-sort-")  # noqa: SIM115 (returned open; closed by the merge)
-    for start in range(0, len(rows), 256):
-        pickle.dump(rows[start : start + 256], run, protocol=pickle.HIGHEST_PROTOCOL)
-    run.seek(0)
-    return run
+def read_run(path: str) -> Iterator[Any]:
+    """The rows of one run, a batch at a time."""
+    with open_file(path, "rb") as handle:
+        while True:
+            try:
+                batch = pickle.load(handle)
+            except EOFError:
+                return
+            yield from batch
 
 
-def _read_run(run: IO[bytes]) -> Iterator[Any]:
-    while True:
-        try:
-            batch = pickle.load(run)
-        except EOFError:
-            return
-        yield from batch
+def merged_runs(paths: list[str], key: Callable[[Any], Any], scratch: str) -> Iterator[Any]:
+    """Every row of the runs in `key` order; with more than MAX_OPEN_RUNS runs, groups of them are first merged
+    into runs in `scratch`. `key` must order rows totally, so equal keys cannot depend on which run came first."""
+    paths = sorted(paths)
+    while len(paths) > MAX_OPEN_RUNS:
+        paths = sorted(
+            _merge_to_run(paths[i : i + MAX_OPEN_RUNS], key, scratch)
+            for i in range(0, len(paths), MAX_OPEN_RUNS)
+        )
+    with ExitStack() as stack:
+        readers = [stack.enter_context(_closing(read_run(path))) for path in paths]
+        yield from heapq.merge(*readers, key=key)
+
+
+def _merge_to_run(paths: list[str], key: Callable[[Any], Any], scratch: str) -> str:
+    path = join(scratch, f"run-{uuid.uuid4().hex}.pkl")
+    with AtomicFile(path) as handle:
+        batch: list[Any] = []
+        for row in merged_runs(paths, key, scratch):
+            batch.append(row)
+            if len(batch) == RUN_BATCH_ROWS:
+                handle.write(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+                batch = []
+        if batch:
+            handle.write(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+    return path
+
+
+class _closing:
+    """Close a generator when the merge ends early (an exception), so its file is closed too."""
+
+    def __init__(self, generator: Iterator[Any]):
+        self.generator = generator
+
+    def __enter__(self) -> Iterator[Any]:
+        return self.generator
+
+    def __exit__(self, *exc) -> None:
+        self.generator.close()
 
 
 def document_size(document: Document) -> int:

@@ -18,4 +18,5 @@ class Reject:
         return asdict(self)
 
     def sort_key(self) -> tuple:
-        return (self.source_file, self.offset if self.offset is not None else -1, self.reason, self.detail)
+        offset = self.offset if self.offset is not None else -1
+        return (self.source_file, offset, self.reason, self.detail, self.record_id or "")

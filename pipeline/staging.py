@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.io import filesystem, join, read_json, write_json
-from pipeline.manifest import MANIFEST_NAME, StageManifest, key_hash, write_manifest
+from pipeline.manifest import MANIFEST_NAME, REJECTS_DIR, StageManifest, key_hash, write_manifest
 
 WORK_DIR = "_work"
 GROUP_RECORD = "_GROUP.json"
@@ -106,8 +106,9 @@ class WorkArea:
         for index in range(groups):
             group = self._resolved(self.group_dir(index)).rstrip("/")
             for relative in _files_below(fs, group):
-                if relative.startswith("_") and "/" not in relative:
-                    continue  # the group's own bookkeeping (_GROUP.json, staged counts)
+                top = relative.split("/", 1)[0]
+                if top.startswith("_") and top != REJECTS_DIR:
+                    continue  # the group's own bookkeeping (_GROUP.json, staged counts, sort runs)
                 target = f"{final}/{relative}"
                 fs.makedirs(str(PurePosixPath(target).parent), exist_ok=True)
                 fs.mv(f"{group}/{relative}", target)

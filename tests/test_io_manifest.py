@@ -92,9 +92,12 @@ def test_manifest_matches_inputs_config_code_and_outputs(tmp_path):
     ]
 
 
-def test_sorted_rows_spills_and_merges_in_bounded_memory():
-    from pipeline.parts import sorted_rows
+def test_runs_merge_in_order_and_in_passes_when_there_are_many(tmp_path, monkeypatch):
+    import pipeline.parts as parts
 
     rows = [(i * 7919) % 1000 for i in range(1000)]
-    assert list(sorted_rows(rows, key=lambda r: r, size_of=lambda r: 1, memory_bytes=64)) == sorted(rows)
-    assert list(sorted_rows([], key=lambda r: r, size_of=lambda r: 1)) == []
+    runs = [parts.write_run(str(tmp_path / "runs"), sorted(rows[i : i + 10])) for i in range(0, 1000, 10)]
+    assert list(parts.read_run(runs[0])) == sorted(rows[:10])
+    monkeypatch.setattr(parts, "MAX_OPEN_RUNS", 7)  # 100 runs: merged in passes of 7
+    assert list(parts.merged_runs(runs, lambda r: r, str(tmp_path / "scratch"))) == sorted(rows)
+    assert list(parts.merged_runs([], lambda r: r, str(tmp_path / "scratch"))) == []
