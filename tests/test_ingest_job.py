@@ -164,3 +164,28 @@ def test_cli_runs_then_resumes(tmp_path, capsys):
     assert (
         cli.main(["ingest", "commoncrawl", "--input", "/nonexistent/x.warc", "--output", str(tmp_path)]) == 2
     )
+
+
+def test_a_seed_change_does_not_rerun_commoncrawl_ingest_but_a_code_change_does(tmp_path, monkeypatch):
+    import pipeline.manifest as manifest_module
+
+    output = str(tmp_path / "out")
+    _, _, ran = ingest_source(
+        recipe_from_dict({"seed": 1}), "commoncrawl", [SAMPLE_GLOB], output, False, FAST_BEAM
+    )
+    assert ran
+    _, _, ran = ingest_source(
+        recipe_from_dict({"seed": 2}), "commoncrawl", [SAMPLE_GLOB], output, False, FAST_BEAM
+    )
+    assert not ran  # ingest does not use the seed, so it is not in its key
+    source = manifest_module._module_source
+    edited = {"pipeline.sources.commoncrawl"}
+    monkeypatch.setattr(
+        manifest_module,
+        "_module_source",
+        lambda name: source(name) + (b"\n# edited" if name in edited else b""),
+    )
+    _, _, ran = ingest_source(
+        recipe_from_dict({"seed": 2}), "commoncrawl", [SAMPLE_GLOB], output, False, FAST_BEAM
+    )
+    assert ran  # the reader's code changed: its code version changed
