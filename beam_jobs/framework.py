@@ -26,7 +26,7 @@ from beam_jobs.options import pipeline_options, runs_locally
 from beam_jobs.stage import CHARACTERS_IN, COUNTS_FILE, DOCUMENTS_IN, OUTPUTS_FILE, PartLayout
 from pipeline.config import Recipe
 from pipeline.errors import UserError
-from pipeline.io import file_size, filesystem, find_parts, join, read_json, stage_folders
+from pipeline.io import check_output_folder, file_size, filesystem, find_parts, join, read_json, stage_folders
 from pipeline.manifest import (
     ALL_SOURCES,
     StageManifest,
@@ -96,7 +96,9 @@ def stage_key(run: StageRun) -> dict[str, Any]:
     inputs = []
     for artifact in stage.consumes:
         paths = run.input(artifact)
-        for path in paths:
+        for path in (
+            paths if artifact != "sources" else ()
+        ):  # a raw file the glob found but cannot read: a reject
             fs, resolved = filesystem(path)
             if not fs.exists(resolved):
                 raise UserError(f"{artifact} not found: {path} (does the stage that writes it come first?)")
@@ -165,6 +167,7 @@ def run_one(
     source: str | None = None,
 ) -> tuple[StageManifest, bool]:
     """Run one stage outside a recipe's graph (its CLI command, tests): inputs named by artifact."""
+    check_output_folder(directory)
     return run_stage(StageRun(stage, recipe, source, inputs, directory, list(beam_args or []), force))
 
 

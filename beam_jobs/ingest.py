@@ -28,6 +28,7 @@ from beam_jobs.stage import (
     StageDoFn,
     WriteStageOutputs,
     describe_exception,
+    merge,
 )
 from pipeline.config import Recipe, SourceSpec, load_recipe
 from pipeline.document import Document
@@ -90,19 +91,43 @@ class ReadCommonCrawlRange(StageDoFn):
         return split[0], split[1], None
 
 
+class PlanSplits(StageDoFn):
+    """One file to its byte ranges; a file that cannot be opened is a reject (`unreadable_input`)."""
+
+    def __init__(self, namespace: str, split_bytes: int):
+        super().__init__(namespace)
+        self.split_bytes = split_bytes
+
+    def handle(self, path: str):
+        yield from plan_splits(path, self.split_bytes)
+
+    def locate(self, path: str):
+        return path, None, None
+
+
 def read_commoncrawl(pipeline: beam.Pipeline, run: StageRun, progress_dir: str | None) -> dict[str, Any]:
     ingest = run.recipe.ingest
-    read = (
+    planned = (
         pipeline
         | "ListFiles" >> beam.Create(sorted(run.units))
-        | "PlanSplits" >> beam.FlatMap(plan_splits, ingest.split_bytes)
+        | "PlanSplits"
+        >> beam.ParDo(PlanSplits(run.namespace, ingest.split_bytes)).with_outputs(
+            REJECTS, COUNTS, main=DOCUMENTS
+        )
+    )
+    read = (
+        planned[DOCUMENTS]
         | "Reshuffle" >> beam.Reshuffle()
         | "ReadRecords"
         >> beam.ParDo(
             ReadCommonCrawlRange(run.namespace, progress_dir, ingest.min_length, ingest.max_record_bytes)
         ).with_outputs(REJECTS, COUNTS, main=DOCUMENTS)
     )
-    return {DOCUMENTS: read[DOCUMENTS], REJECTS: read[REJECTS], COUNTS: read[COUNTS]}
+    return {
+        DOCUMENTS: read[DOCUMENTS],
+        REJECTS: merge([planned[REJECTS], read[REJECTS]], "MergeRejects"),
+        COUNTS: merge([planned[COUNTS], read[COUNTS]], "MergeCounts"),
+    }
 
 
 READERS: dict[str, Callable[[beam.Pipeline, StageRun, str | None], dict[str, Any]]] = {

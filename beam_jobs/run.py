@@ -18,7 +18,7 @@ from beam_jobs.framework import Stage, StageRun, print_counts, run_stage
 from beam_jobs.registry import REGISTRY
 from pipeline.config import Recipe, load_recipe, parse_section
 from pipeline.errors import ConfigError, UserError
-from pipeline.io import join, write_json
+from pipeline.io import check_output_folder, join, write_json
 from pipeline.manifest import stage_dir
 
 REPORT_NAME = "_RUN_REPORT.json"
@@ -88,6 +88,7 @@ def run_recipe(
     summary: bool = True,
 ) -> dict[str, Any]:
     """Run the recipe's stages (or the given subset, in recipe order); returns the run report."""
+    check_output_folder(output)
     planned = resolve(recipe)
     if stages is not None:
         unknown = [s for s in stages if s not in REGISTRY]

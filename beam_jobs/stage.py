@@ -97,9 +97,8 @@ class StageDoFn(beam.DoFn):
             yield from self.handle(element)
         except Exception as exc:  # one bad record must not fail the bundle (Dataflow kills a job after 4)
             source_file, offset, record_id = self.locate(element)
-            yield from self.reject(
-                Reject(source_file, offset, "exception", describe_exception(exc), record_id)
-            )
+            reason = "unreadable_input" if isinstance(exc, OSError) else "exception"
+            yield from self.reject(Reject(source_file, offset, reason, describe_exception(exc), record_id))
 
     def handle(self, element) -> Iterable:
         raise NotImplementedError

@@ -33,7 +33,29 @@ def filesystem(path: str) -> tuple[fsspec.AbstractFileSystem, str]:
 
 
 def join(base: str, *parts: str) -> str:
-    return "/".join([base.rstrip("/"), *[p.strip("/") for p in parts]])
+    """`base/part/...`; an empty base stays relative (never the filesystem root)."""
+    head = [base.rstrip("/") or "/"] if base else []
+    joined = "/".join([*head, *[p.strip("/") for p in parts]])
+    return joined.replace("//", "/", 1) if joined.startswith("//") else joined
+
+
+def check_output_folder(path: str, option: str = "--output") -> None:
+    """Refuse, before any job runs, an output that is empty, the filesystem root, a file, or not writable."""
+    if not path or not path.strip():
+        raise UserError(f"{option} is empty: name a folder to write to")
+    fs, resolved = filesystem(path)
+    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+    if protocol in ("file", "local") and os.path.abspath(resolved) == os.path.abspath(os.sep):
+        raise UserError(f"{option} {path!r} is the filesystem root: name a folder to write to")
+    if fs.exists(resolved) and not fs.isdir(resolved):
+        raise UserError(f"{option} {path} is a file, not a folder")
+    probe = join(path, f".llama-data-probe-{uuid.uuid4().hex[:8]}")
+    try:
+        fs.makedirs(resolved, exist_ok=True)
+        write_atomic(probe, b"")
+        fs.rm(filesystem(probe)[1])
+    except OSError as exc:
+        raise UserError(f"{option} {path}: cannot create or write it ({exc.strerror or exc})") from None
 
 
 def is_remote(path: str) -> bool:
@@ -64,8 +86,12 @@ def expand_inputs(patterns: Iterable[str], base_dir: str | None = None) -> list[
 
 
 def file_size(path: str) -> int:
+    """Bytes of one file; 0 for one that cannot be read (its reader rejects it)."""
     fs, resolved = filesystem(path)
-    return int(fs.size(resolved) or 0)
+    try:
+        return int(fs.size(resolved) or 0)
+    except OSError:
+        return 0
 
 
 def open_file(path: str, mode: str = "rb") -> IO[Any]:

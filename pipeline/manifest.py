@@ -78,7 +78,10 @@ def _module_source(name: str) -> bytes:
 def fingerprint(path: str) -> dict[str, Any]:
     """What a manifest records of one raw input file: enough to notice it changed, without reading it."""
     fs, resolved = filesystem(path)
-    info = fs.info(resolved)
+    try:
+        info = fs.info(resolved)
+    except OSError as exc:  # unreadable: the stage will reject it; the key still notes what was there
+        return {"path": path, "error": type(exc).__name__}
     mtime = info.get("mtime") or info.get("updated") or info.get("LastModified") or info.get("created")
     return {"path": path, "size": int(info.get("size") or 0), "mtime": str(mtime)}
 
