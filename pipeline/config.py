@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
+import sys
 import types
 import typing
 from dataclasses import dataclass, field
@@ -136,6 +138,7 @@ class MixtureConfig:
 
 
 DEFAULT_STAGES = ("ingest", "langid", "train_tokenizer", "tokenize", "mix", "train")
+SEED_LIMIT = 2**64  # seeds feed numpy and torch generators, which take at most 64 bits
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class Recipe:
     path: str = ""  # where the recipe was loaded from; relative inputs resolve against its folder
 
     def validate(self, where: str) -> None:
+        _between(self.seed, 0, SEED_LIMIT - 1, "seed")
         for source in self.sources:
             if source not in SOURCES:
                 raise ConfigError(f"sources.{source}: unknown source; expected one of {', '.join(SOURCES)}")
@@ -180,12 +184,22 @@ def load_recipe(path: str | Path) -> Recipe:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
+    raw = path.read_bytes()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{path}: line {line}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    try:
+        data = yaml.load(text, Loader=_RecipeLoader)  # a SafeLoader: plain data only, like safe_load
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from None
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -195,6 +209,47 @@ def load_recipe(path: str | Path) -> Recipe:
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     return dataclasses.replace(recipe, path=str(path.resolve()))
+
+
+class _RecipeLoader(yaml.SafeLoader):
+    """yaml.safe_load's loader, except that a key given twice in one mapping is a ConfigError naming its line:
+    plain YAML keeps the last value silently, so a second `lr:` would quietly override the first."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        self._paths: dict[int, str] = {}
+        self._record_paths(node, "")
+        return super().construct_document(node)
+
+    def _record_paths(self, node: yaml.Node, where: str) -> None:
+        """The dotted key path of every mapping, so a duplicate can say which section it is in."""
+        if id(node) in self._paths:
+            return  # an alias: named by its first occurrence
+        if isinstance(node, yaml.MappingNode):
+            self._paths[id(node)] = where
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                self._record_paths(value_node, _join(where, str(key)))
+        elif isinstance(node, yaml.SequenceNode):
+            self._paths[id(node)] = where
+            for i, item in enumerate(node.value):
+                self._record_paths(item, f"{where}[{i}]")
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *base` then a key of its own is an override, not a duplicate
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                continue  # unhashable: SafeLoader's own construct_mapping refuses it below
+            if duplicate:
+                section = self._paths.get(id(node), "")
+                inside = f" in {section}" if section else ""
+                raise ConfigError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}{inside}")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def recipe_from_dict(data: dict[str, Any]) -> Recipe:
@@ -219,6 +274,9 @@ def parse_section(cls: type, data: Any, where: str) -> Any:
     if hasattr(obj, "validate"):
         obj.validate(label)
     return obj
+
+
+_FLOAT_MAX = sys.float_info.max  # a larger integer has no float (float() would raise OverflowError)
 
 
 def _coerce(hint: Any, value: Any, where: str) -> Any:
@@ -254,6 +312,9 @@ def _coerce(hint: Any, value: Any, where: str) -> Any:
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{where}: expected a number, got {value!r}")
+        # YAML's `.inf` and `.nan`: nan passes every range check (each comparison is False), inf every lower bound.
+        if abs(value) > _FLOAT_MAX or not math.isfinite(value):
+            raise ConfigError(f"{where}: must be a finite number, got {value}")
         return float(value)
     if hint is str:
         if not isinstance(value, str):

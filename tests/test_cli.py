@@ -65,3 +65,22 @@ def test_bad_config_key_is_named(tmp_path):
         "langid.treshold: unknown key; expected one of languages, threshold"
         in result.stderr.strip().splitlines()[-1]
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"mixture:\n  max_epochs: 2\n  max_epochs: 3\n",
+            "recipe.yaml: line 3: duplicate key 'max_epochs' in mixture",
+        ),
+        (b"name: caf\xe9\n", "recipe.yaml: line 1: not UTF-8 (byte 0xe9 at offset 9)"),
+    ],
+)
+def test_a_recipe_with_a_duplicate_key_or_bad_bytes_gets_one_line(tmp_path, content, message):
+    config = tmp_path / "recipe.yaml"
+    config.write_bytes(content)
+    result = _cli("mix", "--tokens", str(tmp_path), "--config", str(config))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [f"llama-data mix: error: {tmp_path / message}"]

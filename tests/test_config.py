@@ -73,3 +73,85 @@ def test_shipped_recipes_load(name):
     recipe = load_recipe(REPO / "configs" / name)
     assert recipe.path.endswith(name)
     assert "commoncrawl" in recipe.sources
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("mixture:\n  max_epochs: .nan\n", "mixture.max_epochs: must be a finite number, got nan"),
+        (
+            "mixture:\n  weights: {commoncrawl: .inf}\n",
+            "mixture.weights.commoncrawl: must be a finite number, got inf",
+        ),
+        ("mixture:\n  epochs: {c4: -.inf}\n", "mixture.epochs.c4: must be a finite number, got -inf"),
+        ("langid:\n  threshold: .NaN\n", "langid.threshold: must be a finite number, got nan"),
+        (
+            "tokenize:\n  validation_fraction: 1.0e+400\n",
+            "tokenize.validation_fraction: must be a finite number",
+        ),
+        (f"mixture:\n  max_epochs: {10**400}\n", "mixture.max_epochs: must be a finite number"),
+        (
+            "seed: 18446744073709551616\n",
+            "seed: must be between 0 and 18446744073709551615, got 18446744073709551616",
+        ),
+        ("seed: -1\n", "seed: must be between 0 and 18446744073709551615, got -1"),
+    ],
+)
+def test_non_finite_numbers_and_out_of_range_seeds_are_refused_naming_the_key(tmp_path, text, message):
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_recipe(recipe)
+    assert str(caught.value).startswith(f"{recipe}: {message}")
+    assert "\n" not in str(caught.value)
+
+
+def test_the_largest_seed_is_accepted(tmp_path):
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(f"seed: {2**64 - 1}\n")
+    assert load_recipe(recipe).seed == 2**64 - 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: x\ntrain:\n  lr: 0.1\n  preset: tiny\n  lr: 0.2\n", "line 5: duplicate key 'lr' in train"),
+        ("seed: 1\nname: x\nseed: 2\n", "line 3: duplicate key 'seed'"),
+        (
+            "mixture:\n  weights:\n    c4: 0.5\n    c4: 0.6\n",
+            "line 4: duplicate key 'c4' in mixture.weights",
+        ),
+        (
+            "sources:\n  commoncrawl: {input: [a, b], input: c}\n",
+            "line 2: duplicate key 'input' in sources.commoncrawl",
+        ),
+    ],
+)
+def test_a_key_given_twice_is_refused_with_its_line(tmp_path, text, message):
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_recipe(recipe)
+    assert str(caught.value) == f"{recipe}: {message}"
+
+
+def test_merge_keys_still_override_without_counting_as_duplicates(tmp_path):
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("sources:\n  commoncrawl: &cc {input: [a]}\n  c4:\n    <<: *cc\n    input: [b]\n")
+    loaded = load_recipe(recipe)
+    assert (loaded.sources["commoncrawl"].input, loaded.sources["c4"].input) == (["a"], ["b"])
+
+
+def test_safe_loading_is_kept(tmp_path):
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("name: !!python/object/apply:os.getcwd []\n")
+    with pytest.raises(ConfigError, match="not valid YAML at line 1"):
+        load_recipe(recipe)
+
+
+def test_a_recipe_that_is_not_utf8_names_the_line_and_byte(tmp_path):
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_bytes(b"name: abc\nlangid:\n  languages: [\xff]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_recipe(recipe)
+    assert str(caught.value) == f"{recipe}: line 3: not UTF-8 (byte 0xff at offset 32)"

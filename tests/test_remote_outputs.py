@@ -239,3 +239,14 @@ def test_generate_reads_a_remote_checkpoint_and_tokenizer(tmp_path, remote, caps
     MEMORY.pipe_file(_memory_path(tokenizer), b"not a tokenizer")
     assert cli_main([*argv, "--tokenizer", tokenizer]) == 2
     assert "not the tokenizer the checkpoint was trained with" in capsys.readouterr().err
+
+
+def test_a_remote_manifest_with_a_wrong_field_names_the_remote_file_and_the_field(remote, cache):
+    url = write_token_dataset(join(remote, "tokens"), SOURCES)
+    manifest_path = _memory_path(join(url, "manifest.json"))
+    manifest = json.loads(MEMORY.cat_file(manifest_path))
+    manifest["token_size"] = 3
+    MEMORY.pipe_file(manifest_path, json.dumps(manifest).encode())
+    with pytest.raises(ShardError, match=r"^memory://.*/manifest\.json: token_size: must be 2 or 4, got 3$"):
+        TokenDataset.open(url)
+    assert not list(cache.rglob("*.ds"))  # refused before any shard was fetched

@@ -185,3 +185,93 @@ def test_missing_shard_and_missing_manifest(tmp_path: Path):
         TokenDataset.open(str(directory), verify=False)
     with pytest.raises(UserError, match="no manifest.json"):
         TokenDataset.open(str(tmp_path / "nowhere"))
+
+
+def _rename_file(manifest: dict) -> None:
+    manifest["shards"][0]["name"] = manifest["shards"][0].pop("file")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_rename_file, "shards[0].file: missing"),
+        (
+            lambda m: m["shards"][2].update(documents="x7"),
+            'shards[2].documents: expected a non-negative integer, got "x7"',
+        ),
+        (
+            lambda m: m["shards"][0].update(tokens=-5),
+            "shards[0].tokens: expected a non-negative integer, got -5",
+        ),
+        (
+            lambda m: m["shards"][0].update(tokens=7.0),
+            "shards[0].tokens: expected a non-negative integer, got 7.0",
+        ),
+        (
+            lambda m: m["shards"][1].update(documents=True),
+            "shards[1].documents: expected a non-negative integer, got true",
+        ),
+        (lambda m: m.update(shards=None), "shards: expected an array, got null"),
+        (lambda m: m.update(shards={}), "shards: expected an array, got an object"),
+        (lambda m: m["shards"].__setitem__(1, "x"), 'shards[1]: expected an object, got "x"'),
+        (lambda m: m.update(token_size=3), "token_size: must be 2 or 4, got 3"),
+        (lambda m: m.update(token_size="2"), 'token_size: expected a non-negative integer, got "2"'),
+        (lambda m: m.pop("vocab_size"), "vocab_size: missing"),
+        (lambda m: m.update(vocab_size=0), "vocab_size: expected a positive integer, got 0"),
+        (lambda m: m.update(vocab_size=70000), "vocab_size: 70000 does not fit token_size 2"),
+        (lambda m: m.update(eos_id=1000), "eos_id: must be below vocab_size 1000, got 1000"),
+        (lambda m: m.update(tokenizer_sha256=None), "tokenizer_sha256: expected a string, got null"),
+        (
+            lambda m: m["shards"][0].update(split="test"),
+            'shards[0].split: expected one of train, validation, got "test"',
+        ),
+        (
+            lambda m: m["shards"][0].update(file="../x.ds"),
+            'shards[0].file: expected a plain file name, got "../x.ds"',
+        ),
+        (
+            lambda m: m["shards"][1].update(file=m["shards"][0]["file"]),
+            'shards[1].file: "wikipedia-train-00000.ds" is already listed as shards[0]',
+        ),
+        (
+            lambda m: m["shards"][0].update(index_sha256=5),
+            "shards[0].index_sha256: expected a string or null, got 5",
+        ),
+    ],
+)
+def test_a_manifest_with_wrong_fields_is_one_error_naming_the_file_and_field(tmp_path: Path, change, message):
+    directory, _ = _dataset(tmp_path)
+    manifest = json.loads((directory / MANIFEST_NAME).read_text())
+    change(manifest)
+    (directory / MANIFEST_NAME).write_text(json.dumps(manifest))
+    with pytest.raises(ShardError) as caught:
+        TokenDataset.open(str(directory), verify=False)
+    assert str(caught.value) == f"{directory / MANIFEST_NAME}: {message}"
+
+
+def test_a_manifest_that_is_not_an_object_is_refused(tmp_path: Path):
+    directory, _ = _dataset(tmp_path)
+    (directory / MANIFEST_NAME).write_text("[1, 2]")
+    with pytest.raises(ShardError) as caught:
+        TokenDataset.open(str(directory))
+    assert (
+        str(caught.value) == f"{directory / MANIFEST_NAME}: expected an object at the top level, got an array"
+    )
+
+
+def test_the_writer_refuses_a_manifest_the_reader_would_refuse(tmp_path: Path):
+    entry = {"file": "a.ds", "source": "books", "split": "train", "documents": 1, "tokens": -1, "sha256": ""}
+    with pytest.raises(
+        ShardError, match=r"manifest.json: shards\[0\].tokens: expected a non-negative integer"
+    ):
+        write_dataset_manifest(
+            str(tmp_path),
+            tokenizer="t.model",
+            tokenizer_sha256="a" * 64,
+            vocab_size=100,
+            bos_id=1,
+            eos_id=2,
+            token_size=2,
+            shards=[entry],
+        )
+    assert not (tmp_path / MANIFEST_NAME).exists()

@@ -26,7 +26,14 @@ from pathlib import Path
 
 from pipeline.errors import UserError
 from pipeline.io import AtomicFile, filesystem, is_remote, join, write_atomic
-from tokenization.shards import INDEX_DTYPE, INDEX_SUFFIX, MANIFEST_NAME, ShardError, token_dtype
+from tokenization.shards import (
+    INDEX_DTYPE,
+    INDEX_SUFFIX,
+    MANIFEST_NAME,
+    ShardError,
+    check_manifest,
+    token_dtype,
+)
 
 CACHE_ENV = "LLAMA_DATA_CACHE"
 _CHUNK_BYTES = 8 << 20  # copies stream in 8 MiB chunks: memory stays bounded whatever the file size
@@ -66,23 +73,24 @@ def cached_dataset(url: str) -> Path:
         raise UserError(
             f"{url}: no {MANIFEST_NAME} here; is it a tokenized dataset (llama-data tokenize)?"
         ) from None
+    label = join(url, MANIFEST_NAME)
     try:
-        manifest = json.loads(raw)
-        itemsize = token_dtype(int(manifest["token_size"])).itemsize
-        files = []
-        for entry in manifest["shards"]:
-            name = _plain_name(str(entry["file"]), join(url, MANIFEST_NAME))
-            files.append((name, int(entry["tokens"]) * itemsize, entry["sha256"], "sha256"))
-            files.append(
-                (
-                    name + INDEX_SUFFIX,
-                    int(entry["documents"]) * INDEX_DTYPE.itemsize,
-                    entry.get("index_sha256"),
-                    "index sha256",
-                )
+        manifest = check_manifest(json.loads(raw), label)  # the one field-by-field check, before any download
+    except ValueError as exc:
+        raise ShardError(f"{label}: not valid JSON ({exc})") from None
+    itemsize = token_dtype(manifest["token_size"]).itemsize
+    files = []
+    for entry in manifest["shards"]:
+        name = _plain_name(entry["file"], label)
+        files.append((name, entry["tokens"] * itemsize, entry["sha256"], "sha256"))
+        files.append(
+            (
+                name + INDEX_SUFFIX,
+                entry["documents"] * INDEX_DTYPE.itemsize,
+                entry.get("index_sha256"),
+                "index sha256",
             )
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ShardError(f"{join(url, MANIFEST_NAME)}: not a valid dataset manifest ({exc!r})") from None
+        )
     folder = cache_folder("datasets", url) / hashlib.sha256(raw).hexdigest()[:16]
     with _locked(folder):
         for name, size, sha256, label in files:

@@ -9,11 +9,13 @@ sha256. The reader refuses a shard that breaks an invariant with a ShardError na
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -100,15 +102,18 @@ def write_dataset_manifest(
 ) -> dict[str, Any]:
     """Write `manifest.json`, with shards sorted and per-source totals, so equal datasets give equal bytes;
     returns the manifest written."""
-    token_dtype(token_size)
-    for entry in shards:
-        missing = {"file", "source", "split", "documents", "tokens", "sha256"} - set(entry)
-        if missing:
-            raise ShardError(f"shard entry {entry.get('file', '?')}: missing {', '.join(sorted(missing))}")
-        if entry["split"] not in SPLITS:
-            raise ShardError(
-                f"shard entry {entry['file']}: split must be one of {SPLITS}, got {entry['split']!r}"
-            )
+    path = join(directory, MANIFEST_NAME)
+    header = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "tokenizer": tokenizer,
+        "tokenizer_sha256": tokenizer_sha256,
+        "vocab_size": vocab_size,
+        "bos_id": bos_id,
+        "eos_id": eos_id,
+        "token_size": token_size,
+    }
+    check_manifest({**header, "shards": shards}, path)
     ordered = sorted(shards, key=lambda e: (e["source"], SPLITS.index(e["split"]), e["file"]))
     totals: dict[str, dict[str, dict[str, int]]] = {}
     for entry in ordered:
@@ -118,20 +123,13 @@ def write_dataset_manifest(
         bucket["documents"] += entry["documents"]
         bucket["tokens"] += entry["tokens"]
     manifest = {
-        "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
-        "tokenizer": tokenizer,
-        "tokenizer_sha256": tokenizer_sha256,
-        "vocab_size": vocab_size,
-        "bos_id": bos_id,
-        "eos_id": eos_id,
-        "token_size": token_size,
+        **header,
         "dtype": token_dtype(token_size).name,
         "totals": totals,
         "shards": ordered,
         "extra": extra or {},
     }
-    write_json(join(directory, MANIFEST_NAME), manifest)
+    write_json(path, manifest)
     return manifest
 
 
@@ -151,6 +149,82 @@ def remove_dataset_files(directory: str) -> None:
         name = path.rstrip("/").rsplit("/", 1)[-1]
         if name.endswith((".ds", ".ds" + INDEX_SUFFIX)) or name == MANIFEST_NAME:
             fs.rm(path)
+
+
+def check_manifest(manifest: Any, label: str) -> dict[str, Any]:
+    """Check every field a reader relies on, so a hand-edited or foreign manifest is one ShardError naming `label`
+    (the manifest's path) and the field, never a KeyError or TypeError from deep in the reader; returns it.
+    The writer runs it too, so it never writes a manifest the reader would refuse."""
+
+    def fail(field: str, problem: str) -> NoReturn:
+        raise ShardError(f"{label}: {field}: {problem}" if field else f"{label}: {problem}")
+
+    def need(table: dict[str, Any], field: str, kind: str, optional: bool = False) -> Any:
+        key = field.rsplit(".", 1)[-1]
+        if key not in table:
+            if optional:
+                return None
+            fail(field, "missing")
+        expected, accepts = _FIELD_KINDS[kind]
+        if not accepts(table[key]):
+            fail(field, f"expected {expected}, got {_json_value(table[key])}")
+        return table[key]
+
+    if not isinstance(manifest, dict):
+        fail("", f"expected an object at the top level, got {_json_value(manifest)}")
+    vocab_size = need(manifest, "vocab_size", "positive")
+    token_size = need(manifest, "token_size", "count")
+    if token_size not in _DTYPES:
+        fail("token_size", f"must be 2 or 4, got {token_size}")
+    if vocab_size > 1 << (8 * token_size):
+        fail("vocab_size", f"{vocab_size} does not fit token_size {token_size}")
+    for field in ("bos_id", "eos_id"):
+        if need(manifest, field, "count") >= vocab_size:
+            fail(field, f"must be below vocab_size {vocab_size}, got {manifest[field]}")
+    need(manifest, "tokenizer_sha256", "text")
+    need(manifest, "tokenizer", "text", optional=True)
+    first_listed: dict[str, int] = {}
+    for i, entry in enumerate(need(manifest, "shards", "array")):
+        where = f"shards[{i}]"
+        if not isinstance(entry, dict):
+            fail(where, f"expected an object, got {_json_value(entry)}")
+        name = need(entry, f"{where}.file", "text")
+        if not name or name in (".", "..") or "/" in name or "\\" in name:
+            fail(f"{where}.file", f"expected a plain file name, got {_json_value(name)}")
+        if name in first_listed:
+            fail(f"{where}.file", f"{_json_value(name)} is already listed as shards[{first_listed[name]}]")
+        first_listed[name] = i
+        need(entry, f"{where}.source", "text")
+        if need(entry, f"{where}.split", "text") not in SPLITS:
+            fail(f"{where}.split", f"expected one of {', '.join(SPLITS)}, got {_json_value(entry['split'])}")
+        for field in ("documents", "tokens"):
+            need(entry, f"{where}.{field}", "count")
+        need(entry, f"{where}.sha256", "text")
+        need(entry, f"{where}.index_sha256", "text or null", optional=True)
+    return manifest
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # JSON's true is a Python int
+
+
+# What each kind of manifest field must hold: the words for the message, and the test.
+_FIELD_KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "count": ("a non-negative integer", lambda v: _is_integer(v) and v >= 0),
+    "positive": ("a positive integer", lambda v: _is_integer(v) and v > 0),
+    "text": ("a string", lambda v: isinstance(v, str)),
+    "text or null": ("a string or null", lambda v: v is None or isinstance(v, str)),
+    "array": ("an array", lambda v: isinstance(v, list)),
+}
+
+
+def _json_value(value: Any) -> str:
+    """A value as the manifest spells it: scalars in JSON, containers by their kind (they can be long)."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return json.dumps(value)
 
 
 @dataclass
@@ -271,33 +345,25 @@ class TokenDataset:
             )
         label = join(directory, MANIFEST_NAME) if local != directory else path
         try:
-            manifest = read_json(path)
+            raw = read_json(path)
         except ValueError as exc:
             raise ShardError(f"{label}: not valid JSON ({exc})") from None
-        required = ("vocab_size", "bos_id", "eos_id", "token_size", "tokenizer_sha256", "shards")
-        missing = [key for key in required if key not in manifest]
-        if missing:
-            raise ShardError(f"{label}: missing {', '.join(missing)}")
-        dtype = token_dtype(int(manifest["token_size"]))
-        vocab_size = int(manifest["vocab_size"])
-        if vocab_size > 1 << (8 * dtype.itemsize):
-            raise ShardError(f"{label}: vocab_size {vocab_size} does not fit token_size {dtype.itemsize}")
+        manifest = check_manifest(raw, label)
+        dtype = token_dtype(manifest["token_size"])
         shards = []
         for entry in manifest["shards"]:
-            if entry.get("split") not in SPLITS:
-                raise ShardError(f"{label}: shard {entry.get('file')} has split {entry.get('split')!r}")
             shard = Shard(
                 path=str(Path(local) / entry["file"]),
                 source=entry["source"],
                 split=entry["split"],
-                documents=int(entry["documents"]),
-                tokens=int(entry["tokens"]),
+                documents=entry["documents"],
+                tokens=entry["tokens"],
                 sha256=entry["sha256"],
                 index_sha256=entry.get("index_sha256"),
                 dtype=dtype,
                 origin=join(directory, entry["file"]) if is_remote(directory) else None,
             )
-            shard.check(vocab_size, verify)
+            shard.check(manifest["vocab_size"], verify)
             shards.append(shard)
         return cls(str(directory), manifest, shards, local_directory=local)
 
