@@ -35,7 +35,7 @@ from pipeline.document import Document
 from pipeline.errors import UserError
 from pipeline.io import expand_inputs, is_remote
 from pipeline.rejects import Reject
-from pipeline.sources.commoncrawl import Skip, plan_splits, read_records, record_to_document
+from pipeline.sources.commoncrawl import Skip, plan_splits, read_records, record_to_document, repair_counters
 
 
 class ReadCommonCrawlRange(StageDoFn):
@@ -73,6 +73,8 @@ class ReadCommonCrawlRange(StageDoFn):
                     )
                 )
                 continue
+            for counter in repair_counters(outcome):
+                self.count(counter)  # a page kept (or skipped) after a repair, e.g. a bad HTTP header line
             yield from self._emit(outcome)
         self.count(CHARACTERS_IN, max(0, end - position))
         self.progress.advance(max(0, end - position))

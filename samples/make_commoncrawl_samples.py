@@ -236,7 +236,8 @@ def write_gzip_warc(path: Path) -> None:
 
 
 def write_bad_http_header(crawl: Crawl) -> None:
-    """A response whose HTTP header has a line without a colon (warcio would repair it, so it goes in the status)."""
+    """A response whose HTTP header has a line without a colon: the reader skips the line as warcio does
+    (`repaired:http_header`), and the short page is then dropped as too short. The body's wording predates that."""
     url = "http://en.sample-notebook.test/broken-header.html"
     date = crawl.clock.tick()
     body = b"<html><body><p>This response has a malformed HTTP header and must be rejected.</p></body></html>"

@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from cc_fixtures import SHARED_CC, whole_file
+from cc_fixtures import SHARED_CC, exact_reader_only, whole_file
 from warcio.archiveiterator import ArchiveIterator
 
 from filters.langid import LanguageIdentifier
 from pipeline.document import Document
 from pipeline.rejects import Reject
+from pipeline.sources import warc
 from pipeline.sources.commoncrawl import Skip, plan_splits, read_documents, read_records
 
 pytestmark = pytest.mark.acceptance
@@ -61,6 +62,13 @@ def test_ranges_read_the_same_records_as_the_whole_file(path):
             i for _, s, e in plan_splits(str(path), split_bytes) for i in whole_file(path, start=s, end=e)
         ]
         assert ranges == whole
+
+
+@pytest.mark.parametrize("path", ARCHIVES, ids=lambda p: p.name)
+def test_fastwarc_reads_what_the_exact_reader_reads(path, monkeypatch):
+    with_fastwarc = whole_file(path)
+    monkeypatch.setattr(warc._RangeReader, "_fast", exact_reader_only)
+    assert whole_file(path) == with_fastwarc
 
 
 def cld2_labels(path: Path) -> dict[str, str]:

@@ -48,7 +48,7 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
         "train",
     ]
     assert (
-        stages["ingest/commoncrawl"]["documents_out"] == 40 and stages["ingest/commoncrawl"]["rejects"] == 3
+        stages["ingest/commoncrawl"]["documents_out"] == 40 and stages["ingest/commoncrawl"]["rejects"] == 2
     )
     assert (
         stages["langid/commoncrawl"]["documents_in"] == 40
