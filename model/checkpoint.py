@@ -1,7 +1,10 @@
 """Checkpoints in three layouts: our own (resumable training state), Meta's and Hugging Face's.
 
 - Own: one `checkpoint.pt` holding model, optimizer, step, sample index, RNG states, configs and the tokenizer's
-  sha256; written to a temporary file and renamed, so a crash never leaves a half-written checkpoint.
+  sha256; written to a temporary file and renamed, so a crash never leaves a half-written checkpoint. It also
+  holds a sha256 per tensor and one over everything else, verified on load: torch's zip CRCs only catch
+  damage after the write, and a file rewritten with fresh CRCs (or a bad copy) otherwise loads silently.
+  Version 1 files (from before the checksums) load unverified, with a warning.
 - Meta (facebookresearch/llama v1): `params.json` + `consolidated.NN.pth`, one per model-parallel rank. Our
   parameter names and RoPE pairing are Meta's, so the weights pass through unchanged.
 - Hugging Face: `config.json` + `model.safetensors`, loadable by `LlamaForCausalLM.from_pretrained`. HF's RoPE
@@ -14,9 +17,13 @@ A checkpoint given as an fsspec URL is copied to the local cache first (local_ch
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import random
 import re
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +38,8 @@ from pipeline.io import atomic_name, filesystem, is_remote, write_atomic
 from tokenization.cache import cached_file, cached_files, resolve_local
 
 FORMAT_NAME = "llama-data-checkpoint"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: per-tensor checksums
+UNCHECKED_VERSION = 1  # read, without checksums to verify
 CHECKPOINT_NAME = "checkpoint.pt"
 HF_ROPE_LAYOUT = "half"  # HF pairs dims (i, i + hd/2)
 
@@ -40,20 +48,25 @@ class CheckpointError(UserError):
     """A checkpoint that cannot be read or does not match what it claims; the message names the file."""
 
 
+class UncheckedCheckpointWarning(UserWarning):
+    """A checkpoint written before checksums: loaded, but nothing can tell whether its tensors are intact."""
+
+
 # ---------------------------------------------------------------- our own layout
 
 
 def save_checkpoint(path: str | Path, payload: dict[str, Any]) -> None:
-    """Write atomically (pipeline.io.atomic_name: a temporary name beside it, then a rename)."""
+    """Write atomically (pipeline.io.atomic_name: a temporary name beside it, then a rename), with checksums."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_torch_save(
-        {"format": FORMAT_NAME, "version": FORMAT_VERSION, "rope_layout": ROPE_LAYOUT, **payload}, path
-    )
+    payload = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "rope_layout": ROPE_LAYOUT, **payload}
+    payload.pop(CHECKSUMS_KEY, None)  # a loaded payload saved again gets fresh ones
+    _atomic_torch_save({**payload, CHECKSUMS_KEY: checksums(payload)}, path)
 
 
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
-    """Our checkpoint as a dict (tensors on CPU); a corrupt or foreign file raises CheckpointError."""
+    """Our checkpoint as a dict (tensors on CPU), its checksums verified and removed; a corrupt or foreign
+    file raises CheckpointError."""
     path = Path(local_checkpoint(str(path)))
     if path.is_dir():
         path = path / CHECKPOINT_NAME
@@ -62,9 +75,19 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     payload = _torch_load(path)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_NAME:
         raise CheckpointError(f"{path}: not a llama-data checkpoint (no format marker {FORMAT_NAME!r})")
-    if payload.get("version") != FORMAT_VERSION:
+    version = payload.get("version")
+    if version == FORMAT_VERSION:
+        _verify(path, payload)
+    elif version == UNCHECKED_VERSION:
+        warnings.warn(
+            f"{path}: version {version} checkpoint, written without checksums; its tensors are not verified "
+            f"(the next checkpoint of a resumed run has them)",
+            UncheckedCheckpointWarning,
+            stacklevel=2,
+        )
+    else:
         raise CheckpointError(
-            f"{path}: checkpoint version {payload.get('version')}, this code reads {FORMAT_VERSION}"
+            f"{path}: checkpoint version {version}, this code reads {UNCHECKED_VERSION} and {FORMAT_VERSION}"
         )
     if payload.get("rope_layout") != ROPE_LAYOUT:
         raise CheckpointError(f"{path}: rope_layout {payload.get('rope_layout')!r}, expected {ROPE_LAYOUT!r}")
@@ -72,6 +95,70 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
         if key not in payload:
             raise CheckpointError(f"{path}: checkpoint has no {key!r} entry")
     return payload
+
+
+# ---------------------------------------------------------------- checksums
+
+CHECKSUMS_KEY = "checksums"
+# The checksum of everything that is not a tensor (step, configs, RNG states, ...), under a name no tensor has.
+OTHER_ENTRIES = "(non-tensor entries)"
+
+
+def checksums(payload: dict[str, Any]) -> dict[str, str]:
+    """sha256 of each tensor (dtype, shape and bytes) by its path in the payload ("model/tok_embeddings.weight",
+    "optimizer/state/<name>/exp_avg"), plus OTHER_ENTRIES: one over the rest, with each tensor as its path.
+
+    Tensors are hashed on threads: hashlib releases the GIL, so a 7B checkpoint's ~80 GB is not one core's work."""
+    tensors: dict[str, torch.Tensor] = {}
+    skeleton = _skeleton(payload, (), tensors)
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        digests = dict(zip(tensors, pool.map(_tensor_sha256, tensors.values()), strict=True))
+    digests[OTHER_ENTRIES] = hashlib.sha256(json.dumps(skeleton, default=repr).encode()).hexdigest()
+    return digests
+
+
+def _skeleton(value: Any, where: tuple[str, ...], tensors: dict[str, torch.Tensor]) -> Any:
+    """`value` as JSON-able data with every tensor replaced by its path (and collected into `tensors`)."""
+    if isinstance(value, torch.Tensor):
+        name = "/".join(where)
+        tensors[name] = value
+        return {"tensor": name}
+    if isinstance(value, dict):
+        return [[repr(key), _skeleton(item, (*where, str(key)), tensors)] for key, item in value.items()]
+    if isinstance(value, (list, tuple)):
+        return [_skeleton(item, (*where, str(i)), tensors) for i, item in enumerate(value)]
+    return value
+
+
+def _tensor_sha256(tensor: torch.Tensor) -> str:
+    digest = hashlib.sha256(f"{tensor.dtype} {tuple(tensor.shape)} ".encode())
+    digest.update(tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy())
+    return digest.hexdigest()
+
+
+def _verify(path: Path, payload: dict[str, Any]) -> None:
+    """Pop the recorded checksums and compare them with the payload's; the first difference is the error."""
+    recorded = payload.pop(CHECKSUMS_KEY, None)
+    if not isinstance(recorded, dict):
+        raise CheckpointError(
+            f"{path}: version {FORMAT_VERSION} checkpoint without checksums (the file is corrupt)"
+        )
+    actual = checksums(payload)
+    for name, digest in actual.items():
+        if name not in recorded:
+            raise CheckpointError(f"{path}: tensor {name} has no checksum (the file is corrupt)")
+        if recorded[name] != digest and name == OTHER_ENTRIES:
+            raise CheckpointError(
+                f"{path}: the non-tensor entries (step, configs, RNG states) do not match their sha256 "
+                f"(the file is corrupt)"
+            )
+        if recorded[name] != digest:
+            raise CheckpointError(f"{path}: tensor {name} does not match its sha256 (the file is corrupt)")
+    missing = sorted(set(recorded) - set(actual))
+    if missing:
+        raise CheckpointError(
+            f"{path}: tensor {missing[0]} has a checksum but is missing (the file is corrupt)"
+        )
 
 
 def _torch_load(path: Path) -> Any:

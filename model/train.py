@@ -9,7 +9,13 @@ the sample indices and the weights are replicated (DDP) or sharded (FSDP2, train
     torchrun --standalone --nproc_per_node=8 -m pipeline.cli train --config configs/llama.yaml --tokens DIR
 
 Resume: the sampler is a pure function of the sample index, so the checkpoint's step (plus model, optimizer and
-RNG states) is the whole training state; N straight steps equal N/2 + resume + N/2.
+RNG states) is the whole training state; N straight steps equal N/2 + resume + N/2. Python's, NumPy's and torch's
+generators are seeded from the recipe's seed, so identical runs write byte-identical checkpoints. A resumed run
+reads like one uninterrupted run: its summary's "before" loss is the one recorded at step 0 (kept in the
+checkpoint), and the log is cut back to the checkpoint's step before training continues.
+
+The log (train_log.jsonl) gets one unbuffered write of a whole line per record and an fsync before each
+checkpoint, so a crash can tear only its last line, which reading skips.
 
 Remote output (any fsspec URL): training runs in a local working folder under the cache root
 (tokenization/cache.py, `train/<url key>/`), seeded with the URL's checkpoint and log when resuming; the checkpoint
@@ -23,6 +29,7 @@ import dataclasses
 import json
 import math
 import os
+import random
 import shutil
 import sys
 import time
@@ -30,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 import torch.distributed as dist
 from torch.distributed.checkpoint.state_dict import StateDictOptions, get_state_dict, set_state_dict
@@ -50,7 +58,7 @@ from model.flops import mfu
 from model.model import ModelArgs, Transformer
 from pipeline.config import Recipe, load_recipe, parse_section
 from pipeline.errors import ConfigError, UserError
-from pipeline.io import copy_atomic, filesystem, is_remote, join
+from pipeline.io import copy_atomic, filesystem, is_remote, join, write_atomic
 from tokenization.cache import cache_folder, resolve_local
 from tokenization.mixture import plan_mixture
 from tokenization.sampler import MixtureSampler
@@ -264,7 +272,7 @@ def _train(
         torch.backends.cudnn.allow_tf32 = True
 
     # The same seed on every rank: DDP needs identical initial weights, FSDP shards the same full model.
-    torch.manual_seed(recipe.seed)
+    seed_everything(recipe.seed)
     with torch.device(device):
         model = Transformer(args)
     model.activation_checkpointing = cfg.activation_checkpointing
@@ -280,9 +288,11 @@ def _train(
     output = run.local
     checkpoint_path = output / CHECKPOINT_NAME
     log_path = output / LOG_NAME
-    start_step = 0
-    if resume and checkpoint_path.is_file():
-        start_step = _restore(checkpoint_path, model, optimizer, args, dataset, run.name(CHECKPOINT_NAME))
+    restored = resume and checkpoint_path.is_file()
+    start_step, val_before = 0, None
+    if restored:
+        payload = _restore(checkpoint_path, model, optimizer, args, dataset, run.name(CHECKPOINT_NAME))
+        start_step, val_before = int(payload["step"]), _recorded_start_loss(payload, log_path)
         say(f"resumed from {run.name(CHECKPOINT_NAME)} at step {start_step}")
     elif resume:
         say(f"no checkpoint in {output_dir}; starting from scratch")
@@ -291,7 +301,7 @@ def _train(
             f"{output_dir} already holds a checkpoint; pass --resume to continue it or choose another --output"
         )
     if world.is_main:
-        _truncate_log(log_path, start_step)
+        _restart_log(log_path, start_step if restored else None)
     world_barrier(world)
 
     sampler = MixtureSampler(dataset, weights, seq_len=seq_len, seed=recipe.seed, split="train")
@@ -308,16 +318,17 @@ def _train(
         f"{device}; steps {start_step} -> {stop_step} of {cfg.max_steps}"
     )
 
-    val_before = evaluate(model, val_sets, cfg.micro_batch_size, device, autocast)
+    if val_before is None:  # a fresh run (or an old checkpoint and no log): measure where it starts
+        val_before = evaluate(model, val_sets, cfg.micro_batch_size, device, autocast)
+        _append_log(world, log_path, {"step": start_step, "val_loss": val_before})
     say("validation loss before: " + _format_losses(val_before))
-    _append_log(world, log_path, {"step": start_step, "val_loss": val_before})
 
     model.train()
     # A progress bar on a terminal; plain log lines when the output goes to a file or a CI log.
     show_bar = world.is_main and sys.stderr.isatty()
     progress = tqdm(total=stop_step, initial=start_step, disable=not show_bar, mininterval=1.0, unit="step")
     last_log_time, last_log_step = time.perf_counter(), start_step
-    val_after = val_before
+    val_after: dict[str, float] | None = None  # set by the evaluation at the stop step
     for step in range(start_step, stop_step):
         lr = lr_at(step, cfg)
         for group in optimizer.param_groups:
@@ -370,9 +381,11 @@ def _train(
                 progress.write(f"step {done}: validation loss " + _format_losses(val_after))
             model.train()
         if done == stop_step or done % cfg.checkpoint_interval == 0:
-            _save(run, model, optimizer, done, batches, args, cfg, recipe, dataset, world)
+            _save(run, model, optimizer, done, batches, args, cfg, recipe, dataset, world, val_before)
         last_log_time += time.perf_counter() - paused
     progress.close()
+    if val_after is None:  # resumed at (or past) the stop: nothing trained, the checkpoint's model as it is
+        val_after = evaluate(model, val_sets, cfg.micro_batch_size, device, autocast)
 
     say("validation loss after:  " + _format_losses(val_after))
     plot_path = output / PLOT_NAME
@@ -474,6 +487,7 @@ def _save(
     recipe: Recipe,
     dataset: TokenDataset,
     world: Distributed,
+    val_before: dict[str, float],
 ) -> None:
     # Full (unsharded) states, gathered to rank 0's CPU: the checkpoint is independent of the process count.
     # Optimizer state is keyed by parameter name, not position.
@@ -481,6 +495,7 @@ def _save(
         model, optimizer, options=StateDictOptions(full_state_dict=True, cpu_offload=True)
     )
     if world.is_main:
+        _sync_log(run.local / LOG_NAME)  # durable before the checkpoint that a resume cuts the log back to
         save_checkpoint(
             run.local / CHECKPOINT_NAME,
             {
@@ -491,6 +506,7 @@ def _save(
                 "sample_index": step * batches.samples_per_step,
                 "rng": capture_rng_state(),
                 "seed": recipe.seed,
+                "val_loss_before": val_before,
                 "train_config": dataclasses.asdict(cfg),
                 "world_size": world.world_size,
                 "tokenizer": _tokenizer_path(dataset),
@@ -511,8 +527,8 @@ def _restore(
     args: ModelArgs,
     dataset: TokenDataset,
     name: str,
-) -> int:
-    """Load the checkpoint at `path` (local) into model and optimizer; errors name it as `name`."""
+) -> dict[str, Any]:
+    """Load the checkpoint at `path` (local) into model and optimizer and return it; errors name it as `name`."""
     payload = load_checkpoint(path)
     if payload.get("tokenizer_sha256") != dataset.tokenizer_sha256:
         raise UserError(f"{name}: trained with a different tokenizer than the dataset's (sha256 differs)")
@@ -528,7 +544,18 @@ def _restore(
         options=StateDictOptions(full_state_dict=True),
     )
     restore_rng_state(payload["rng"])
-    return int(payload["step"])
+    return payload
+
+
+def _recorded_start_loss(payload: dict[str, Any], log_path: Path) -> dict[str, float] | None:
+    """The validation loss the run recorded at step 0: in the checkpoint, or for a checkpoint written before it
+    was kept there, the log's step-0 record; None when neither has it. Every rank reads the same files, so all
+    agree on whether to evaluate (an FSDP evaluation needs every rank)."""
+    if payload.get("val_loss_before") is not None:
+        return payload["val_loss_before"]
+    if not log_path.is_file():
+        return None
+    return next((r["val_loss"] for r in read_log(log_path) if r["step"] == 0 and "val_loss" in r), None)
 
 
 def _export(
@@ -558,6 +585,15 @@ def _tokenizer_path(dataset: TokenDataset) -> str:
     return dataset.tokenizer
 
 
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's global generators (CUDA's too) from the recipe's seed: their states
+    go into every checkpoint, so unseeded ones made identical runs write different files. A resume then restores
+    the checkpoint's states."""
+    random.seed(seed)
+    np.random.seed([seed & 0xFFFFFFFF, seed >> 32])  # NumPy's legacy seeder takes 32-bit words; seeds have 64
+    torch.manual_seed(seed)
+
+
 def _printer(world: Distributed):
     def say(message: str) -> None:
         if world.is_main:
@@ -571,24 +607,71 @@ def _format_losses(losses: dict[str, float]) -> str:
 
 
 def _append_log(world: Distributed, path: Path, record: dict[str, Any]) -> None:
-    if world.is_main:
-        with path.open("a") as handle:
-            handle.write(json.dumps(record) + "\n")
+    """One unbuffered os.write of the whole line to an O_APPEND descriptor: a crash can tear only this line,
+    never an earlier one (a buffered writer may flush a long line in pieces, or several lines at once)."""
+    if not world.is_main:
+        return
+    data = memoryview((json.dumps(record) + "\n").encode())
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        while data:  # a regular file takes it whole unless the disk is full or a signal interrupts
+            data = data[os.write(fd, data) :]
+    finally:
+        os.close(fd)
 
 
-def _truncate_log(path: Path, step: int) -> None:
-    """Drop records past the step training (re)starts from: a crash after the last checkpoint logged steps
-    that the resumed run will redo."""
+def _sync_log(path: Path) -> None:
+    """fsync the log: a checkpoint must not outlive the log lines before it (they are all a resume keeps)."""
     if not path.is_file():
         return
-    records = [
-        line for line in path.read_text().splitlines() if line.strip() and json.loads(line)["step"] <= step
-    ]
-    path.write_text("".join(line + "\n" for line in records))
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _restart_log(path: Path, step: int | None) -> None:
+    """Make the log read as one uninterrupted run up to `step`, the checkpoint's (None: a fresh start, which logs
+    its own step 0, so the log is emptied). Records past it (the resumed run redoes those steps), a torn last
+    line, and repeats of a step's train or validation record (a restart by older code logged step 0 twice) are
+    dropped. Rewritten atomically, so a crash here loses nothing."""
+    if not path.is_file():
+        return
+    kept, seen = [], set()
+    if step is not None:
+        for line, record in _log_lines(path):
+            key = (record["step"], "loss" in record)
+            if record["step"] <= step and key not in seen:
+                kept.append(line + "\n")
+                seen.add(key)
+    write_atomic(str(path), "".join(kept).encode())
+
+
+def _log_lines(path: str | Path) -> list[tuple[str, dict[str, Any]]]:
+    """(line, record) per record of the log. A last line that is not a record is one a crash tore in mid-write
+    and is skipped; any other is a one-line UserError naming the file and the line."""
+    lines = Path(path).read_bytes().decode("utf-8", errors="replace").split("\n")
+    numbered = [(number, line) for number, line in enumerate(lines, 1) if line.strip()]
+    parsed = []
+    for number, line in numbered:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if isinstance(record, dict) and isinstance(record.get("step"), int):
+            parsed.append((line, record))
+        elif number != numbered[-1][0]:
+            raise UserError(
+                f"{path} line {number}: not a JSON record with a step (only a torn last line, from a crash in "
+                f"mid-write, is skipped); repair or remove the line"
+            )
+    return parsed
 
 
 def read_log(path: str | Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    """The log's records, without a torn last line."""
+    return [record for _, record in _log_lines(path)]
 
 
 def plot_losses(log_path: str | Path, plot_path: str | Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -140,3 +142,31 @@ def tiny_recipe(**train):
     return recipe_from_dict(
         {"name": "test", "seed": 1234, "train": section, "mixture": {"weights": {"commoncrawl": 1.0}}}
     )
+
+
+def flip_tensor_bytes(checkpoint: Path, tensor: torch.Tensor, count: int = 1000) -> str:
+    """Flip the top exponent bit of `count` float32 values of `tensor` inside a saved torch checkpoint, as a
+    bad disk or a bad copy would, and return the zip entry it changed.
+
+    A torch checkpoint is a zip whose `<archive>/data/N` entries hold the raw storages; the one holding
+    `tensor` is found by its bytes. The zip is rewritten entry by entry (stored, fresh CRCs), so it stays a valid
+    zip and only the tensor's own bytes differ: what a per-tensor checksum must catch."""
+    assert tensor.dtype == torch.float32 and tensor.numel() >= count
+    wanted = tensor.detach().contiguous().numpy().tobytes()
+    with zipfile.ZipFile(checkpoint) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    names = [info.filename for info, data in entries if data == wanted and "/data/" in info.filename]
+    assert len(names) == 1, f"no single data entry holds the tensor's bytes: {names}"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
+        for info, data in entries:
+            if info.filename == names[0]:
+                flipped = bytearray(data)
+                for index in range(count):
+                    flipped[4 * index + 3] ^= (
+                        0x40  # little-endian float32: byte 3 holds the exponent's top bits
+                    )
+                data = bytes(flipped)
+            target.writestr(info, data)
+    checkpoint.write_bytes(buffer.getvalue())
+    return names[0]

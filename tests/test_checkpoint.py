@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 import torch
-from model_fixtures import TINY, random_model
+from model_fixtures import TINY, flip_tensor_bytes, random_model
 
 from model.checkpoint import (
     CheckpointError,
@@ -25,6 +25,7 @@ from model.checkpoint import (
     unpermute_rotary,
 )
 from model.model import ROPE_LAYOUT
+from pipeline.cli import main as cli_main
 
 transformers = pytest.importorskip("transformers")
 
@@ -141,3 +142,59 @@ def test_pickled_code_is_refused(tmp_path):
     torch.save({"format": "llama-data-checkpoint", "evil": Payload()}, tmp_path / "evil.pt")
     with pytest.raises(CheckpointError, match="corrupt or unreadable"):
         load_checkpoint(tmp_path / "evil.pt")
+
+
+def _save_tiny(path, **extra) -> dict:
+    state = random_model().state_dict()
+    save_checkpoint(path, {"model_args": vars(TINY).copy(), "model": state, "step": 7, **extra})
+    return state
+
+
+def test_flipped_bytes_in_a_tensor_are_one_line_naming_the_file_and_the_tensor(tmp_path, capsys):
+    path = tmp_path / "checkpoint.pt"
+    state = _save_tiny(path)
+    flip_tensor_bytes(path, state["tok_embeddings.weight"])
+    loaded = torch.load(path, weights_only=True)["model"]["tok_embeddings.weight"]
+    assert not torch.equal(loaded, state["tok_embeddings.weight"])  # torch.load itself notices nothing
+    with pytest.raises(CheckpointError) as refused:
+        load_checkpoint(path)
+    assert str(refused.value) == (
+        f"{path}: tensor model/tok_embeddings.weight does not match its sha256 (the file is corrupt)"
+    )
+    assert cli_main(["generate", "--checkpoint", str(path), "--prompt", "x"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and f"{path}: tensor model/tok_embeddings.weight does not match" in err
+
+
+def test_changed_non_tensor_entries_or_missing_checksums_are_refused(tmp_path):
+    path = tmp_path / "checkpoint.pt"
+    _save_tiny(path)
+    payload = torch.load(path, weights_only=True)
+    torch.save({**payload, "step": 8}, path)  # the checksums kept, the step changed
+    with pytest.raises(CheckpointError, match=r"checkpoint.pt: the non-tensor entries .* do not match"):
+        load_checkpoint(path)
+    torch.save({k: v for k, v in payload.items() if k != "checksums"}, path)
+    with pytest.raises(CheckpointError, match=r"checkpoint.pt: version 2 checkpoint without checksums"):
+        load_checkpoint(path)
+    torch.save({**payload, "extra": torch.zeros(2)}, path)
+    with pytest.raises(CheckpointError, match=r"checkpoint.pt: tensor extra has no checksum"):
+        load_checkpoint(path)
+
+
+def test_a_checkpoint_from_before_checksums_loads_with_a_warning(tmp_path):
+    path = tmp_path / "checkpoint.pt"
+    state = random_model().state_dict()
+    old = {"format": "llama-data-checkpoint", "version": 1, "rope_layout": ROPE_LAYOUT}
+    torch.save({**old, "model_args": vars(TINY).copy(), "model": state, "step": 3}, path)
+    with pytest.warns(UserWarning, match=r"checkpoint.pt: version 1 checkpoint, written without checksums"):
+        payload = load_checkpoint(path)
+    assert payload["step"] == 3 and _same_state(payload["model"], state)
+
+
+def test_checksums_cover_every_tensor_and_are_not_returned(tmp_path):
+    path = tmp_path / "checkpoint.pt"
+    rng = capture_rng_state()
+    _save_tiny(path, optimizer={"state": {"w": {"exp_avg": torch.ones(3)}}}, rng=rng)
+    checksums = torch.load(path, weights_only=True)["checksums"]
+    assert {"model/tok_embeddings.weight", "optimizer/state/w/exp_avg", "rng/torch"} <= checksums.keys()
+    assert "checksums" not in load_checkpoint(path)

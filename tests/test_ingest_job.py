@@ -55,7 +55,9 @@ def test_ingest_samples_counts_rejects_resume_and_determinism(tmp_path):
     counts = ingest.counts
     assert counts["kept"] == 40
     assert counts["rejected:corrupt_gzip"] == 1 and "rejected:bad_http_header" not in counts
-    assert counts["repaired:http_header"] == 1  # a bad header line is skipped, as warcio does; that page is short
+    assert (
+        counts["repaired:http_header"] == 1
+    )  # a bad header line is skipped, as warcio does; that page is short
     assert counts["rejected:oversize"] == 1  # 11 MiB > the default max_record_bytes
     assert counts["skipped:non_html"] == 2 and counts["dropped:too_short"] == 2
     assert counts["skipped:request"] == 34 and counts["skipped:metadata"] == 35
