@@ -119,3 +119,36 @@ def test_an_empty_gzip_input_does_not_crash_the_job(tmp_path, capsys):
     empty.write_bytes(gzip.compress(b""))
     assert _ingest([str(empty), str(SAMPLE_WARC)], str(tmp_path / "out")) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_damaged_tokenizer_and_token_shards_are_rebuilt_exactly_by_run(tmp_path, beam_args, capsys):
+    import yaml
+
+    from beam_jobs.run import run_recipe
+    from pipeline.config import load_recipe
+    from tests.conftest import REPO
+
+    config = yaml.safe_load((REPO / "configs" / "sample.yaml").read_text())
+    config["sources"]["commoncrawl"]["input"] = [str(SAMPLES / "crawl-*")]
+    config["stages"] = ["ingest", "langid", "train_tokenizer", "tokenize", "mix"]
+    path = tmp_path / "recipe.yaml"
+    path.write_text(yaml.safe_dump(config))
+    recipe, output = load_recipe(path), tmp_path / "out"
+    run_recipe(recipe, str(output), beam_args)
+
+    def snapshot() -> dict[str, bytes]:
+        return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    shard = sorted((output / "tokens").glob("*.ds"))[0]
+    shard.unlink()
+    model = output / "tokenizer" / "tokenizer.model"
+    model.write_bytes(model.read_bytes()[:100])
+    capsys.readouterr()
+    report = run_recipe(recipe, str(output), beam_args)
+    ran = {name for name, entry in report["stages"].items() if entry["ran"]}
+    assert ran == {"train_tokenizer", "tokenize"}  # the damaged stages, and nothing upstream of them
+    assert "train_tokenizer: running (output tokenizer.model has 100 bytes" in capsys.readouterr().err
+    after = snapshot()
+    after.pop("_RUN_REPORT.json"), before.pop("_RUN_REPORT.json")
+    assert after == before
