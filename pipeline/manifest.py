@@ -2,7 +2,8 @@
 
 Every stage, Beam job or not, writes one `_MANIFEST.json` in its output folder, last. A stage is current (and
 skipped on re-run) only when its manifest's key matches (the inputs' fingerprints, the hash of the config it
-depends on, the version of its code) and every output the manifest lists is there with its recorded size.
+depends on, the version of its code) and every output the manifest lists is there with its recorded size, and,
+for files up to 16 MiB (where that is cheap), its recorded sha256.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pipeline.io import filesystem, join, read_json, stage_parts, write_json
 MANIFEST_NAME = "_MANIFEST.json"
 MANIFEST_FORMAT = 2
 REJECTS_DIR = "_rejects"
+CHECKSUM_MAX_BYTES = 16 << 20  # outputs up to this size are checked by sha256 on resume; larger ones by size
 ALL_SOURCES = "all"  # the `source` of a stage that reads every source at once
 
 
@@ -157,4 +159,9 @@ def missing_output(directory: str, manifest: StageManifest) -> str | None:
             return f"output {output['file']} is missing"
         if size != output["bytes"]:
             return f"output {output['file']} has {size} bytes, the manifest says {output['bytes']}"
+    for output in manifest.outputs:  # contents too, where that is cheap: small files are read whole
+        if output["bytes"] <= CHECKSUM_MAX_BYTES and output.get("sha256"):
+            with fs.open(f"{root.rstrip('/')}/{output['file']}", "rb") as handle:
+                if hashlib.sha256(handle.read()).hexdigest() != output["sha256"]:
+                    return f"output {output['file']} does not match its sha256"
     return None

@@ -101,3 +101,17 @@ def test_runs_merge_in_order_and_in_passes_when_there_are_many(tmp_path, monkeyp
     monkeypatch.setattr(parts, "MAX_OPEN_RUNS", 7)  # 100 runs: merged in passes of 7
     assert list(parts.merged_runs(runs, lambda r: r, str(tmp_path / "scratch"))) == sorted(rows)
     assert list(parts.merged_runs([], lambda r: r, str(tmp_path / "scratch"))) == []
+
+
+def test_a_small_output_whose_bytes_changed_but_not_its_size_is_stale(tmp_path):
+    directory = stage_dir(str(tmp_path), "ingest", "commoncrawl")
+    stats = write_documents(f"{directory}/part-00000-of-00001.parquet", [_doc(2)])
+    manifest = StageManifest("ingest", "commoncrawl", [], "h", "v", outputs=[stats.to_json()])
+    write_manifest(directory, manifest)
+    key = {"inputs": [], "config_hash": "h", "code_version": "v"}
+    assert stale_reason(directory, key) is None
+    part = tmp_path / "ingest" / "commoncrawl" / "part-00000-of-00001.parquet"
+    data = bytearray(part.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    part.write_bytes(bytes(data))
+    assert stale_reason(directory, key) == "output part-00000-of-00001.parquet does not match its sha256"
