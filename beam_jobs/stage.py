@@ -29,7 +29,7 @@ from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline.document import Document
-from pipeline.hashing import part_of
+from pipeline.hashing import part_of, unit_hash
 from pipeline.io import PartStats, join, write_documents, write_json, write_jsonl, write_parquet_part
 from pipeline.manifest import REJECTS_DIR
 from pipeline.parts import (
@@ -251,17 +251,6 @@ class PartLayout:
         return part_name(self.offset + index, self.total or self.count, suffix)
 
 
-@dataclass(frozen=True)
-class _Output:
-    """How one output's rows are spread over parts, ordered (totally) and sized for the sort buffer."""
-
-    name: str  # DOCUMENTS, REJECTS or a side output's name
-    parts: int
-    part_key: Callable[[Any], str]
-    sort_key: Callable[[Any], Any]
-    size_of: Callable[[Any], int]
-
-
 def _document_order(document: Document) -> tuple[str, str]:
     return document.id, document.text  # the text breaks ties between equal ids, so no order depends on runs
 
@@ -275,30 +264,33 @@ def _row_size(row: Any) -> int:
 
 
 class _SpillRuns(beam.DoFn):
-    """Rows to sorted run files per part in `<folder>/_runs/<output>/<part>/`: a bundle's rows are buffered up
-    to `memory` bytes, then each part's are sorted and written as one run; emits (part, run path)."""
+    """(part key, row) pairs to sorted run files per part in `<folder>/_runs/<name>/<part>/`: a bundle's rows are
+    buffered up to `memory` bytes, then each part's are sorted and written as one run; emits (part key, run)."""
 
-    def __init__(self, folder: str, output: _Output, memory: int):
+    def __init__(self, folder: str, name: str, sort_key, size_of, memory: int):
         self.folder = folder
-        self.output = output
+        self.name = name
+        self.sort_key = sort_key
+        self.size_of = size_of
         self.memory = memory
-        self._buffers: dict[int, list[Any]] = {}
+        self._buffers: dict[Any, list[Any]] = {}
         self._held = 0
 
     def start_bundle(self):
         self._buffers, self._held = {}, 0
 
-    def process(self, row):
-        output = self.output
-        self._buffers.setdefault(part_of(output.parts, output.part_key(row)), []).append(row)
-        self._held += output.size_of(row)
+    def process(self, keyed):
+        key, row = keyed
+        self._buffers.setdefault(key, []).append(row)
+        self._held += self.size_of(row)
         if self._held >= self.memory:
             yield from self._spill()
 
     def _spill(self):
-        for part, rows in sorted(self._buffers.items()):
-            rows.sort(key=self.output.sort_key)
-            yield part, write_run(join(self.folder, RUNS_DIR, self.output.name, f"{part:05d}"), rows)
+        for key, rows in sorted(self._buffers.items()):
+            rows.sort(key=self.sort_key)
+            folder = join(self.folder, RUNS_DIR, self.name, f"{unit_hash(key):016x}")
+            yield key, write_run(folder, rows)
         self._buffers, self._held = {}, 0
 
     def finish_bundle(self):
@@ -306,31 +298,55 @@ class _SpillRuns(beam.DoFn):
             yield WindowedValue(element, MIN_TIMESTAMP, (GlobalWindow(),))
 
 
-class _WritePart(beam.DoFn):
-    """Write one part by merging its runs (streamed, one row group at a time). The runs stay until the group's
-    work folder is removed, so a retried bundle finds them again."""
+class _MergeRuns(beam.DoFn):
+    """Write one part by merging its runs, streamed. The runs stay until the group's work folder is removed, so
+    a retried bundle finds them again."""
 
-    def __init__(self, folder: str, layout: PartLayout, output: _Output, side: SideOutput | None):
+    def __init__(self, folder: str, name: str, sort_key, write):
         self.folder = folder
-        self.layout = layout
-        self.output = output
-        self.side = side
+        self.name = name
+        self.sort_key = sort_key
+        self.write = write
 
     def process(self, keyed):
-        index, runs = keyed
+        key, runs = keyed
         runs = [run for run in runs if run is not None]
-        scratch = join(self.folder, RUNS_DIR, self.output.name, "merged")
-        rows = merged_runs(runs, self.output.sort_key, scratch)
-        if self.output.name == DOCUMENTS:
-            stats = write_documents(join(self.folder, self.layout.name(index)), rows)
-            entry = _relative(stats, "")
-        elif self.output.name == REJECTS:
-            name = join(REJECTS_DIR, self.layout.name(index, ".jsonl"))
-            entry = _relative(write_jsonl(join(self.folder, name), (r.to_json() for r in rows)), REJECTS_DIR)
-        else:
-            path = join(self.folder, self.side.name, part_name(index, self.side.parts))
-            entry = _relative(write_parquet_part(path, rows, self.side.schema), self.side.name)
-        yield entry
+        rows = merged_runs(runs, self.sort_key, join(self.folder, RUNS_DIR, self.name, "merged"))
+        yield from self.write(key, rows)
+
+
+class SortedParts(beam.PTransform):
+    """(part key, row) pairs to one file per part, each written by `write(key, rows in sort_key order)`, which
+    yields the file's output entries. Rows are spilled as sorted runs where they are made, the shuffle carries
+    only run names, and each part is a streamed merge of its runs (pipeline/parts.py): no process holds a part.
+    `every_part` lists part keys written even when no row goes to them."""
+
+    def __init__(
+        self,
+        folder: str,
+        name: str,
+        sort_key: Callable[[Any], Any],
+        write: Callable[[Any, Iterator[Any]], Iterable[dict[str, Any]]],
+        size_of: Callable[[Any], int] = _row_size,
+        memory: int = SORT_MEMORY_BYTES,
+        every_part: tuple = (),
+    ):
+        super().__init__()
+        self.folder, self.name, self.sort_key, self.write = folder, name, sort_key, write
+        self.size_of, self.memory, self.every_part = size_of, memory, every_part
+
+    def expand(self, keyed):
+        runs = keyed | "SpillRuns" >> beam.ParDo(
+            _SpillRuns(self.folder, self.name, self.sort_key, self.size_of, self.memory)
+        )
+        if self.every_part:
+            every = keyed.pipeline | "EveryPart" >> beam.Create([(key, None) for key in self.every_part])
+            runs = (runs, every) | "WithEmptyParts" >> beam.Flatten()
+        return (
+            runs
+            | "GroupRunsByPart" >> beam.GroupByKey()
+            | "MergeRuns" >> beam.ParDo(_MergeRuns(self.folder, self.name, self.sort_key, self.write))
+        )
 
 
 def _relative(stats: PartStats, folder: str) -> dict[str, Any]:
@@ -339,32 +355,34 @@ def _relative(stats: PartStats, folder: str) -> dict[str, Any]:
     return entry
 
 
-class _WriteOutput(beam.PTransform):
-    """Spill rows to sorted runs where they are made, shuffle only the runs' names, merge each part's runs."""
+class _DocumentsWriter:
+    def __init__(self, folder: str, layout: PartLayout):
+        self.folder, self.layout = folder, layout
 
-    def __init__(
-        self,
-        folder: str,
-        layout: PartLayout,
-        output: _Output,
-        side: SideOutput | None,
-        memory: int,
-        every_part: bool,
-    ):
-        super().__init__()
-        self.folder, self.layout, self.output, self.side = folder, layout, output, side
-        self.memory, self.every_part = memory, every_part
+    def __call__(self, index: int, rows: Iterator[Document]):
+        yield _relative(write_documents(join(self.folder, self.layout.name(index)), rows), "")
 
-    def expand(self, rows):
-        runs = rows | "SpillRuns" >> beam.ParDo(_SpillRuns(self.folder, self.output, self.memory))
-        if self.every_part:
-            every = rows.pipeline | "EveryPart" >> beam.Create([(i, None) for i in range(self.output.parts)])
-            runs = (runs, every) | "WithEmptyParts" >> beam.Flatten()
-        return (
-            runs
-            | "GroupRunsByPart" >> beam.GroupByKey()
-            | "WriteParts" >> beam.ParDo(_WritePart(self.folder, self.layout, self.output, self.side))
-        )
+
+class _RejectsWriter:
+    def __init__(self, folder: str, layout: PartLayout):
+        self.folder, self.layout = folder, layout
+
+    def __call__(self, index: int, rows: Iterator[Reject]):
+        name = join(REJECTS_DIR, self.layout.name(index, ".jsonl"))
+        yield _relative(write_jsonl(join(self.folder, name), (r.to_json() for r in rows)), REJECTS_DIR)
+
+
+class _SideWriter:
+    def __init__(self, folder: str, side: SideOutput):
+        self.folder, self.side = folder, side
+
+    def __call__(self, index: int, rows: Iterator[dict[str, Any]]):
+        path = join(self.folder, self.side.name, part_name(index, self.side.parts))
+        yield _relative(write_parquet_part(path, rows, self.side.schema), self.side.name)
+
+
+def _keyed_by_part(parts: int, key: Callable[[Any], str]):
+    return beam.Map(lambda row: (part_of(parts, key(row)), row))
 
 
 class WriteStageOutputs(beam.PTransform):
@@ -389,21 +407,42 @@ class WriteStageOutputs(beam.PTransform):
 
     def expand(self, outputs: dict[str, Any]):
         folder, layout, memory = self.folder, self.layout, self.memory
+        every = tuple(range(layout.count))
         written = []
         if outputs.get(DOCUMENTS) is not None:
-            output = _Output(DOCUMENTS, layout.count, _document_id, _document_order, document_size)
             written.append(
-                outputs[DOCUMENTS] | "Documents" >> _WriteOutput(folder, layout, output, None, memory, True)
+                outputs[DOCUMENTS]
+                | "KeyDocuments" >> _keyed_by_part(layout.count, _document_id)
+                | "Documents"
+                >> SortedParts(
+                    folder,
+                    DOCUMENTS,
+                    _document_order,
+                    _DocumentsWriter(folder, layout),
+                    document_size,
+                    memory,
+                    every,
+                )
             )
         for side in self.side_outputs:
-            output = _Output(side.name, side.parts, side.part_key, side.sort_key, _row_size)
             written.append(
                 outputs[side.name]
-                | f"Side_{side.name}" >> _WriteOutput(folder, layout, output, side, memory, True)
+                | f"Key_{side.name}" >> _keyed_by_part(side.parts, side.part_key)
+                | f"Side_{side.name}"
+                >> SortedParts(
+                    folder,
+                    side.name,
+                    side.sort_key,
+                    _SideWriter(folder, side),
+                    memory=memory,
+                    every_part=tuple(range(side.parts)),
+                )
             )
-        output = _Output(REJECTS, layout.count, _reject_part, Reject.sort_key, _row_size)
         written.append(
-            outputs[REJECTS] | "Rejects" >> _WriteOutput(folder, layout, output, None, memory, False)
+            outputs[REJECTS]
+            | "KeyRejects" >> _keyed_by_part(layout.count, _reject_part)
+            | "Rejects"
+            >> SortedParts(folder, REJECTS, Reject.sort_key, _RejectsWriter(folder, layout), memory=memory)
         )
         _ = (
             written

@@ -1,8 +1,9 @@
 """The tokenize job: kept documents to token shards (`.ds` + `.ds.index`) and one dataset `manifest.json`.
 
 Read parts -> encode (bos + pieces + eos; SentencePiece loaded once per worker) -> per-source stats -> split
-(held-out validation by hash) -> tokens per (source, split) -> shard by hash -> group -> write each shard in
-seeded-hash order. Every step keys on document ids, so the bytes do not depend on bundles or workers.
+(held-out validation by hash) -> tokens per (source, split) -> shard by hash -> sorted runs spilled by the
+workers -> each shard a streamed merge of its runs, in seeded-hash order (beam_jobs.stage.SortedParts). Every step
+keys on document ids, so the bytes do not depend on bundles or workers.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ from typing import Any
 import apache_beam as beam
 
 from beam_jobs.framework import Stage, StageRun, describe_files, print_counts, run_beam, run_one
-from beam_jobs.stage import COUNTS, DOCUMENTS, REJECTS, ReadParts, StageDoFn, WriteStageOutputs, merge
+from beam_jobs.stage import (
+    COUNTS,
+    DOCUMENTS,
+    REJECTS,
+    ReadParts,
+    SortedParts,
+    StageDoFn,
+    WriteStageOutputs,
+    merge,
+)
 from pipeline.config import Recipe, load_recipe
 from pipeline.document import SOURCES, Document
 from pipeline.io import join, read_json, write_json
@@ -26,6 +36,7 @@ from tokenization.encode import (
     shard_count,
     shard_name,
     shard_of,
+    shard_order,
     split_hash,
     split_of,
     tokenizer_info,
@@ -99,18 +110,33 @@ class AssignSplit(StageDoFn):
         yield (source, split), (doc_id, tokens)
 
 
-class WriteShard(beam.DoFn):
-    def __init__(self, staging: str, token_size: int, vocab_size: int, seed: int):
-        self.staging = staging
-        self.token_size = token_size
-        self.vocab_size = vocab_size
+class ShardOrder:
+    """The sort key of (id, tokens) documents inside a shard (a seeded hash of the id)."""
+
+    def __init__(self, seed: int):
         self.seed = seed
 
-    def process(self, element):
-        (source, split, index, count), documents = element
+    def __call__(self, document: tuple[str, bytes]) -> tuple[int, str, bytes]:
+        return (*shard_order(self.seed, document), document[1])  # the tokens break ties between equal ids
+
+
+class WriteShardFile:
+    """One shard's documents, in ShardOrder, to `.ds` + `.ds.index`; yields its dataset-manifest entry."""
+
+    def __init__(self, folder: str, token_size: int, vocab_size: int):
+        self.folder = folder
+        self.token_size = token_size
+        self.vocab_size = vocab_size
+
+    def __call__(self, key: tuple[str, str, int, int], documents):
+        source, split, index, count = key
         name = shard_name(source, split, index, count)
-        entry = write_shard(self.staging, name, self.token_size, self.vocab_size, self.seed, documents)
+        entry = write_shard(self.folder, name, self.token_size, self.vocab_size, documents)
         yield {**entry, "source": source, "split": split}
+
+
+def _token_bytes(document: tuple[str, bytes]) -> int:
+    return 100 + len(document[1])
 
 
 def _with_shard(element, totals: dict, seed: int, shard_tokens: int):
@@ -149,8 +175,14 @@ def build_pipeline(
         >> beam.Map(
             _with_shard, totals=beam.pvalue.AsDict(totals), seed=seed, shard_tokens=config.shard_tokens
         )
-        | "GroupByShard" >> beam.GroupByKey()
-        | "WriteShards" >> beam.ParDo(WriteShard(run.work, token_size, tokenizer.vocab_size, seed))
+        | "WriteShards"
+        >> SortedParts(
+            run.work,
+            "shards",
+            ShardOrder(seed),
+            WriteShardFile(run.work, token_size, tokenizer.vocab_size),
+            size_of=_token_bytes,
+        )
     )
     _ = (
         entries

@@ -112,18 +112,21 @@ def shard_name(source: str, split: str, index: int, count: int) -> str:
     return f"{source}-{split}-{index:05d}-of-{count:05d}"
 
 
+def shard_order(seed: int, document: tuple[str, bytes]) -> tuple[int, str]:
+    """Where an (id, tokens) document goes inside its shard: a seeded hash of its id, then the id."""
+    return unit_hash(seed, ORDER_SALT, document[0]), document[0]
+
+
 def write_shard(
     directory: str,
     name: str,
     token_size: int,
     vocab_size: int,
-    seed: int,
     documents: Iterable[tuple[str, bytes]],
 ) -> dict:
-    """Write (id, token bytes) documents in seeded-hash order; returns the shard's manifest entry."""
+    """Write (id, token bytes) documents, already in shard_order, streaming; returns the shard's manifest entry."""
     dtype = token_dtype(token_size)
-    ordered = sorted(documents, key=lambda doc: (unit_hash(seed, ORDER_SALT, doc[0]), doc[0]))
     writer = ShardWriter(directory, name, token_size, vocab_size=vocab_size)
-    for _, tokens in ordered:
+    for _, tokens in documents:
         writer.add_document(np.frombuffer(tokens, dtype=dtype))
     return writer.close()
