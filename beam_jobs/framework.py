@@ -58,9 +58,16 @@ class Stage:
     groupable: bool = False  # its input units may be committed in groups (execution.group_files)
     keep_work: bool = False  # an interrupted group's folder is resumed, not wiped (the trainer's checkpoints)
     describe: Callable[[StageManifest, str], dict[str, Any]] | None = None  # its entry in the run report
+    # A per-source stage's extra config keys and code per source (each source's reader): editing one source's
+    # reader, or its section, re-runs that source only.
+    config_by_source: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    code_by_source: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def code_version(self) -> str:
-        return code_version(self.code + FRAMEWORK_CODE)
+    def code_version(self, source: str | None = None) -> str:
+        return code_version(self.code + self.code_by_source.get(source or "", ()) + FRAMEWORK_CODE)
+
+    def config_keys(self, source: str | None = None) -> tuple[str, ...]:
+        return self.config + self.config_by_source.get(source or "", ())
 
     def label(self, source: str | None) -> str:
         return f"{self.name}/{source}" if source else self.name
@@ -111,8 +118,8 @@ def stage_key(run: StageRun) -> dict[str, Any]:
             ]
     return {
         "inputs": inputs,
-        "config_hash": run.recipe.config_hash(stage.config, seed=stage.uses_seed),
-        "code_version": stage.code_version(),
+        "config_hash": run.recipe.config_hash(stage.config_keys(run.source), seed=stage.uses_seed),
+        "code_version": stage.code_version(run.source),
     }
 
 

@@ -3,8 +3,10 @@
 CommonCrawl: ListFiles -> PlanSplits (byte ranges, so one 1 GB WARC is read by many workers) -> Reshuffle ->
 ReadRecords (parse, extract main text, drop short pages) -> WriteStageOutputs. Language ID is the next stage
 (`langid`), so that CCNet's paragraph dedup can run between the two; `llama-data ingest` runs both.
-A source's reader is one entry of READERS: a function that turns the pipeline and the group's files into
-{DOCUMENTS, REJECTS, COUNTS}.
+Wikipedia: ListFiles -> PlanSplits (multistream streams, bz2 blocks or byte ranges) -> Reshuffle -> ReadPages
+(namespace 0, latest revision, cleaned wikitext) -> WriteStageOutputs, with each page's cited URLs as the
+`references` side output. A source's reader is one entry of READERS: its pipeline body (the pipeline and the
+group's files to {DOCUMENTS, REJECTS, COUNTS, side outputs}), its side outputs, config keys and code modules.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
+import pyarrow as pa
+from apache_beam import pvalue
 
 from beam_jobs.framework import Stage, StageRun, run_beam
 from beam_jobs.stage import (
@@ -25,17 +30,20 @@ from beam_jobs.stage import (
     DOCUMENTS,
     DOCUMENTS_IN,
     REJECTS,
+    SideOutput,
     StageDoFn,
     WriteStageOutputs,
     describe_exception,
     merge,
 )
-from pipeline.config import Recipe, SourceSpec, load_recipe
+from pipeline.config import Recipe, SourceSpec, WikipediaConfig, load_recipe
 from pipeline.document import Document
 from pipeline.errors import UserError
 from pipeline.io import expand_inputs, is_remote
-from pipeline.rejects import Reject
-from pipeline.sources.commoncrawl import Skip, plan_splits, read_records, record_to_document, repair_counters
+from pipeline.rejects import Reject, Skip
+from pipeline.sources.commoncrawl import plan_splits, read_records, record_to_document, repair_counters
+from pipeline.sources.wikipedia import plan_splits as plan_wikipedia_splits
+from pipeline.sources.wikipedia import read_pages
 
 
 class ReadCommonCrawlRange(StageDoFn):
@@ -96,12 +104,13 @@ class ReadCommonCrawlRange(StageDoFn):
 class PlanSplits(StageDoFn):
     """One file to its byte ranges; a file that cannot be opened is a reject (`unreadable_input`)."""
 
-    def __init__(self, namespace: str, split_bytes: int):
+    def __init__(self, namespace: str, split_bytes: int, plan: Callable[[str, int], list] = plan_splits):
         super().__init__(namespace)
         self.split_bytes = split_bytes
+        self.plan = plan
 
     def handle(self, path: str):
-        yield from plan_splits(path, self.split_bytes)
+        yield from self.plan(path, self.split_bytes)
 
     def locate(self, path: str):
         return path, None, None
@@ -132,15 +141,104 @@ def read_commoncrawl(pipeline: beam.Pipeline, run: StageRun, progress_dir: str |
     }
 
 
-READERS: dict[str, Callable[[beam.Pipeline, StageRun, str | None], dict[str, Any]]] = {
-    "commoncrawl": read_commoncrawl,
-}
-READER_CODE: dict[str, tuple[str, ...]] = {
-    "commoncrawl": (
-        "pipeline.sources.commoncrawl",
-        "pipeline.sources.warc",
-        "pipeline.sources.http",
+class ReadWikipediaRange(StageDoFn):
+    """One range of one MediaWiki dump to Documents, and each page's cited URLs to the REFERENCES side output."""
+
+    def __init__(self, namespace: str, progress_dir: str | None, config: WikipediaConfig):
+        super().__init__(namespace, progress_dir)
+        self.config = config
+
+    def handle(self, split: tuple[str, int, int]):
+        path, start, end = split
+        for outcome, urls in read_pages(path, start, end, self.config.languages, self.config.max_page_bytes):
+            if isinstance(outcome, Reject):
+                yield from self.reject(outcome)
+                continue
+            self.count("read")
+            self.count(DOCUMENTS_IN)
+            if isinstance(outcome, Skip):
+                self.count(outcome.reason)
+                continue
+            self.count("kept")
+            self.count("cited_urls", len(urls))
+            self.progress.advance(0, 1)
+            yield outcome
+            for url in urls:
+                yield pvalue.TaggedOutput(
+                    REFERENCES.name,
+                    {
+                        "id": outcome.id,
+                        "page_id": outcome.meta.get("page_id", ""),
+                        "language": outcome.language,
+                        "url": url,
+                    },
+                )
+        self.count(CHARACTERS_IN, max(0, end - start))
+        self.progress.advance(max(0, end - start))
+
+    def locate(self, split):
+        return split[0], split[1], None
+
+
+def read_wikipedia(pipeline: beam.Pipeline, run: StageRun, progress_dir: str | None) -> dict[str, Any]:
+    config = run.recipe.wikipedia
+    planned = (
+        pipeline
+        | "ListFiles" >> beam.Create(sorted(run.units))
+        | "PlanSplits"
+        >> beam.ParDo(PlanSplits(run.namespace, config.split_bytes, plan_wikipedia_splits)).with_outputs(
+            REJECTS, COUNTS, main=DOCUMENTS
+        )
+    )
+    read = (
+        planned[DOCUMENTS]
+        | "Reshuffle" >> beam.Reshuffle()
+        | "ReadPages"
+        >> beam.ParDo(ReadWikipediaRange(run.namespace, progress_dir, config)).with_outputs(
+            REJECTS, COUNTS, REFERENCES.name, main=DOCUMENTS
+        )
+    )
+    return {
+        DOCUMENTS: read[DOCUMENTS],
+        REJECTS: merge([planned[REJECTS], read[REJECTS]], "MergeRejects"),
+        COUNTS: merge([planned[COUNTS], read[COUNTS]], "MergeCounts"),
+        REFERENCES.name: read[REFERENCES.name],
+    }
+
+
+# The URLs a Wikipedia page cites: the reference classifier's positives (RECIPE.md §3.7).
+REFERENCES = SideOutput(
+    "references",
+    pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("page_id", pa.string()),
+            pa.field("language", pa.string()),
+            pa.field("url", pa.string(), nullable=False),
+        ]
     ),
+    sort_key=lambda row: (row["id"], row["url"]),
+    part_key=lambda row: row["id"],
+)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One source's reader: its pipeline body, side outputs, config keys and code modules."""
+
+    build: Callable[[beam.Pipeline, StageRun, str | None], dict[str, Any]]
+    config: tuple[str, ...]
+    code: tuple[str, ...]
+    side_outputs: tuple[SideOutput, ...] = ()
+
+
+READERS: dict[str, Reader] = {
+    "commoncrawl": Reader(
+        read_commoncrawl,
+        ("ingest",),
+        ("pipeline.sources.commoncrawl", "pipeline.sources.warc", "pipeline.sources.http"),
+    ),
+    "wikipedia": Reader(read_wikipedia, ("wikipedia",), ("pipeline.sources.wikipedia",), (REFERENCES,)),
 }
 
 
@@ -148,8 +246,8 @@ def run_ingest(run: StageRun) -> dict[str, Any]:
     reader = READERS[run.source]
 
     def build(pipeline: beam.Pipeline, progress_dir: str | None) -> None:
-        outputs = reader(pipeline, run, progress_dir)
-        _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
+        outputs = reader.build(pipeline, run, progress_dir)
+        _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout, reader.side_outputs)
 
     return run_beam(run, build)
 
@@ -169,8 +267,10 @@ INGEST = Stage(
     folder="ingest",
     consumes=("sources",),
     produces=("documents",),
-    config=("ingest", "execution"),
-    code=("beam_jobs.ingest", *sorted({m for modules in READER_CODE.values() for m in modules})),
+    config=("execution",),
+    code=("beam_jobs.ingest",),
+    config_by_source={source: reader.config for source, reader in READERS.items()},
+    code_by_source={source: reader.code for source, reader in READERS.items()},
     run=run_ingest,
     per_source=True,
     groupable=True,

@@ -83,5 +83,16 @@ class LanguageIdStep:
 
     def __call__(self, document: Document) -> tuple[str, Document | None]:
         self.setup()
+        if document.source in self.config.trusted_sources and document.language:
+            record_fasttext_signals(document, self.identifier)
+            return "kept", document
         decision = identify_language(document, self.identifier, self.config)
         return decision, document if decision == "kept" else None
+
+
+def record_fasttext_signals(document: Document, identifier: LanguageIdentifier) -> None:
+    """For a source whose language the dump states: keep it, and record what fastText says beside it
+    (`meta["fasttext_language"]`, `signals["fasttext_score"]`), so a later filter can still use it."""
+    language, score = identifier.predict(document.text)
+    document.meta["fasttext_language"] = language or ""
+    document.signals["fasttext_score"] = score

@@ -71,10 +71,31 @@ class ExecutionConfig:
         _at_least(self.group_files, 0, f"{where}.group_files")
 
 
+WIKIPEDIA_LANGUAGES = (  # LLaMA §2.1: the 20 Wikipedia languages in Latin or Cyrillic script
+    "bg", "ca", "cs", "da", "de", "en", "es", "fr", "hr", "hu", "it", "nl", "pl", "pt", "ro", "ru", "sl", "sr", "sv", "uk",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WikipediaConfig:
+    languages: list[str] = field(
+        default_factory=lambda: list(WIKIPEDIA_LANGUAGES)
+    )  # dumps of other languages: dropped
+    max_page_bytes: int = 20 * 1024 * 1024  # a page's XML over this is a reject (oversize), streamed past
+    split_bytes: int = 64 * 1024 * 1024  # compressed bytes per read task (multistream: whole streams)
+
+    def validate(self, where: str) -> None:
+        _at_least(self.max_page_bytes, 1024, f"{where}.max_page_bytes")
+        _at_least(self.split_bytes, 4096, f"{where}.split_bytes")
+
+
 @dataclass(frozen=True)
 class LangIdConfig:
     threshold: float = 0.5  # CCNet lang_threshold / RedPajama: LID score < 0.5 discarded
     languages: list[str] = field(default_factory=lambda: ["en"])  # kept languages; [] keeps all
+    # Sources whose language the dump states (a Wikipedia page's is its wiki's): fastText's label and score are
+    # recorded as signals, and neither the threshold nor `languages` applies (fastText confuses hr/sr/bs).
+    trusted_sources: list[str] = field(default_factory=lambda: ["wikipedia"])
 
     def validate(self, where: str) -> None:
         _between(self.threshold, 0.0, 1.0, f"{where}.threshold")
@@ -151,6 +172,7 @@ class Recipe:
     sources: dict[str, SourceSpec] = field(default_factory=dict)
     execution: ExecutionConfig = field(default_factory=ExecutionConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
+    wikipedia: WikipediaConfig = field(default_factory=WikipediaConfig)
     langid: LangIdConfig = field(default_factory=LangIdConfig)
     tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
     tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)

@@ -1,4 +1,5 @@
-"""Rejects: inputs that could not be parsed, kept with their location and reason instead of crashing a job."""
+"""What a reader yields besides documents: a Reject (input that could not be parsed, kept with its location and
+reason instead of crashing a job) or a Skip (a record left out on purpose, counted by reason)."""
 
 from __future__ import annotations
 
@@ -20,3 +21,12 @@ class Reject:
     def sort_key(self) -> tuple:
         offset = self.offset if self.offset is not None else -1
         return (self.source_file, offset, self.reason, self.detail, self.record_id or "")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A record or document left out on purpose; `reason` is the counter name (`skipped:request`, ...).
+    `repaired` names what was repaired on the way (as `Document.meta["repaired"]` does for a document)."""
+
+    reason: str
+    repaired: tuple[str, ...] = ()

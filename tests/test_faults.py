@@ -130,6 +130,7 @@ def test_damaged_tokenizer_and_token_shards_are_rebuilt_exactly_by_run(tmp_path,
 
     config = yaml.safe_load((REPO / "configs" / "sample.yaml").read_text())
     config["sources"]["commoncrawl"]["input"] = [str(SAMPLES / "crawl-*")]
+    config["sources"]["wikipedia"]["input"] = [str(REPO / "samples" / "wikipedia" / "*wiki-*.xml.bz2")]
     config["stages"] = ["ingest", "langid", "train_tokenizer", "tokenize", "mix"]
     path = tmp_path / "recipe.yaml"
     path.write_text(yaml.safe_dump(config))

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 def _recipe(tmp_path: Path, **train):
     config = yaml.safe_load((REPO / "configs" / "sample.yaml").read_text())
     config["sources"]["commoncrawl"]["input"] = [str(REPO / "samples" / "commoncrawl" / "crawl-*")]
+    config["sources"]["wikipedia"]["input"] = [str(REPO / "samples" / "wikipedia" / "*wiki-*.xml.bz2")]
     config["train"].update(
         {"max_steps": 60, "eval_interval": 0, "checkpoint_interval": 60, "log_interval": 20, **train}
     )
@@ -41,7 +42,9 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     stages = report["stages"]
     assert list(stages) == [
         "ingest/commoncrawl",
+        "ingest/wikipedia",
         "langid/commoncrawl",
+        "langid/wikipedia",
         "train_tokenizer",
         "tokenize",
         "mix",
@@ -120,7 +123,15 @@ def test_the_whole_sample_run_writes_to_an_fsspec_url(tmp_path, beam_args, monke
     recipe, output = _recipe(tmp_path, max_steps=10, checkpoint_interval=10), "memory://llama-run/out"
     report = run_recipe(recipe, output, beam_args)
     fs = fsspec.filesystem("memory")
-    for name in ("ingest/commoncrawl", "langid/commoncrawl", "tokenizer", "tokens", "mix", "train"):
+    for name in (
+        "ingest/commoncrawl",
+        "ingest/wikipedia",
+        "langid/wikipedia",
+        "tokenizer",
+        "tokens",
+        "mix",
+        "train",
+    ):
         assert fs.exists(f"/llama-run/out/{name}/_MANIFEST.json"), name
     assert fs.exists("/llama-run/out/train/checkpoint.pt") and fs.exists(
         "/llama-run/out/tokens/manifest.json"

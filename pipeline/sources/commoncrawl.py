@@ -13,12 +13,11 @@ Repairs: a page read despite a malformed HTTP header line is kept and marked, so
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from resiliparse.parse.html import HTMLParserException
 
 from pipeline.document import Document, make_doc_id, parse_timestamp
-from pipeline.rejects import Reject
+from pipeline.rejects import Reject, Skip
 from pipeline.sources.http import (
     BadPayload,
     HttpResponse,
@@ -51,15 +50,6 @@ SOURCE = "commoncrawl"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 REPAIRED_META = "repaired"  # Document.meta key: comma-separated repairs made while reading the record
 HTTP_HEADER = "http_header"  # a malformed HTTP header line was skipped
-
-
-@dataclass(frozen=True)
-class Skip:
-    """A record or document left out on purpose; `reason` is the counter name (`skipped:request`, ...).
-    `repaired` names what was repaired on the way (as `Document.meta["repaired"]` does for a document)."""
-
-    reason: str
-    repaired: tuple[str, ...] = ()
 
 
 def repair_counters(outcome: Document | Skip | Reject) -> list[str]:
