@@ -104,7 +104,7 @@ class ReadCommonCrawlRange(StageDoFn):
 class PlanSplits(StageDoFn):
     """One file to its byte ranges; a file that cannot be opened is a reject (`unreadable_input`)."""
 
-    def __init__(self, namespace: str, split_bytes: int, plan: Callable[[str, int], list] = plan_splits):
+    def __init__(self, namespace: str, split_bytes: int, plan: Callable[[str, int], list]):
         super().__init__(namespace)
         self.split_bytes = split_bytes
         self.plan = plan
@@ -116,29 +116,41 @@ class PlanSplits(StageDoFn):
         return path, None, None
 
 
-def read_commoncrawl(pipeline: beam.Pipeline, run: StageRun, progress_dir: str | None) -> dict[str, Any]:
-    ingest = run.recipe.ingest
+def read_ranges(
+    pipeline: beam.Pipeline,
+    run: StageRun,
+    plan: Callable[[str, int], list],
+    split_bytes: int,
+    read: StageDoFn,
+    side_outputs: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The shape of every file reader: ListFiles -> PlanSplits (byte ranges of each file, so one large file is
+    read by many workers) -> Reshuffle -> `read` (one range to documents, rejects, counts and side outputs)."""
     planned = (
         pipeline
         | "ListFiles" >> beam.Create(sorted(run.units))
         | "PlanSplits"
-        >> beam.ParDo(PlanSplits(run.namespace, ingest.split_bytes)).with_outputs(
+        >> beam.ParDo(PlanSplits(run.namespace, split_bytes, plan)).with_outputs(
             REJECTS, COUNTS, main=DOCUMENTS
         )
     )
-    read = (
+    ranges = (
         planned[DOCUMENTS]
         | "Reshuffle" >> beam.Reshuffle()
-        | "ReadRecords"
-        >> beam.ParDo(
-            ReadCommonCrawlRange(run.namespace, progress_dir, ingest.min_length, ingest.max_record_bytes)
-        ).with_outputs(REJECTS, COUNTS, main=DOCUMENTS)
+        | "ReadRanges" >> beam.ParDo(read).with_outputs(REJECTS, COUNTS, *side_outputs, main=DOCUMENTS)
     )
     return {
-        DOCUMENTS: read[DOCUMENTS],
-        REJECTS: merge([planned[REJECTS], read[REJECTS]], "MergeRejects"),
-        COUNTS: merge([planned[COUNTS], read[COUNTS]], "MergeCounts"),
+        DOCUMENTS: ranges[DOCUMENTS],
+        REJECTS: merge([planned[REJECTS], ranges[REJECTS]], "MergeRejects"),
+        COUNTS: merge([planned[COUNTS], ranges[COUNTS]], "MergeCounts"),
+        **{name: ranges[name] for name in side_outputs},
     }
+
+
+def read_commoncrawl(pipeline: beam.Pipeline, run: StageRun, progress_dir: str | None) -> dict[str, Any]:
+    ingest = run.recipe.ingest
+    read = ReadCommonCrawlRange(run.namespace, progress_dir, ingest.min_length, ingest.max_record_bytes)
+    return read_ranges(pipeline, run, plan_splits, ingest.split_bytes, read)
 
 
 class ReadWikipediaRange(StageDoFn):
@@ -182,28 +194,8 @@ class ReadWikipediaRange(StageDoFn):
 
 def read_wikipedia(pipeline: beam.Pipeline, run: StageRun, progress_dir: str | None) -> dict[str, Any]:
     config = run.recipe.wikipedia
-    planned = (
-        pipeline
-        | "ListFiles" >> beam.Create(sorted(run.units))
-        | "PlanSplits"
-        >> beam.ParDo(PlanSplits(run.namespace, config.split_bytes, plan_wikipedia_splits)).with_outputs(
-            REJECTS, COUNTS, main=DOCUMENTS
-        )
-    )
-    read = (
-        planned[DOCUMENTS]
-        | "Reshuffle" >> beam.Reshuffle()
-        | "ReadPages"
-        >> beam.ParDo(ReadWikipediaRange(run.namespace, progress_dir, config)).with_outputs(
-            REJECTS, COUNTS, REFERENCES.name, main=DOCUMENTS
-        )
-    )
-    return {
-        DOCUMENTS: read[DOCUMENTS],
-        REJECTS: merge([planned[REJECTS], read[REJECTS]], "MergeRejects"),
-        COUNTS: merge([planned[COUNTS], read[COUNTS]], "MergeCounts"),
-        REFERENCES.name: read[REFERENCES.name],
-    }
+    read = ReadWikipediaRange(run.namespace, progress_dir, config)
+    return read_ranges(pipeline, run, plan_wikipedia_splits, config.split_bytes, read, (REFERENCES.name,))
 
 
 # The URLs a Wikipedia page cites: the reference classifier's positives (RECIPE.md §3.7).
