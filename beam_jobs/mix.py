@@ -16,7 +16,7 @@ PLAN_NAME = "plan.json"
 
 def run_mix(run: StageRun) -> dict[str, Any]:
     (tokens,) = run.input("tokens")
-    plan = plan_mixture(TokenDataset.open(tokens, verify=False), run.recipe.mixture)
+    plan = plan_mixture(TokenDataset.open(tokens, manifest_only=True), run.recipe.mixture)
     write_json(join(run.work, PLAN_NAME), plan.to_json())
     return {"outputs": describe_files(run.work), "extra": {"plan": format_plan(plan)}}
 

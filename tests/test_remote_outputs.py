@@ -250,3 +250,10 @@ def test_a_remote_manifest_with_a_wrong_field_names_the_remote_file_and_the_fiel
     with pytest.raises(ShardError, match=r"^memory://.*/manifest\.json: token_size: must be 2 or 4, got 3$"):
         TokenDataset.open(url)
     assert not list(cache.rglob("*.ds"))  # refused before any shard was fetched
+
+
+def test_planning_a_mixture_reads_only_the_remote_manifest(remote, cache):
+    url = write_token_dataset(join(remote, "tokens"), SOURCES)
+    planned = plan_mixture(TokenDataset.open(url, manifest_only=True), MixtureConfig(weights=WEIGHTS))
+    assert not list(cache.rglob("*.ds"))  # nothing fetched for a plan
+    assert planned == plan_mixture(TokenDataset.open(url), MixtureConfig(weights=WEIGHTS))

@@ -325,21 +325,25 @@ class TokenDataset:
         self._open: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @classmethod
-    def open(cls, directory: str, verify: bool = True) -> TokenDataset:
+    def open(cls, directory: str, verify: bool = True, manifest_only: bool = False) -> TokenDataset:
         """Read `<directory>/manifest.json` and check every shard; verify=True also hashes and scans the files.
 
         A remote directory (gs://, s3://, memory://, ...) is first copied to the local cache, each file verified
         against the manifest as it arrives (tokenization/cache.py), since shards are memory-mapped; a file://
-        URL is read in place. `directory` stays as given, for messages and records."""
+        URL is read in place. `directory` stays as given, for messages and records. `manifest_only` reads the
+        manifest alone (a mixture plan needs no shard): nothing is fetched, and no shard may be read."""
         local = directory
-        if is_remote(directory):
+        if manifest_only:
+            pass
+        elif is_remote(directory):
             from tokenization.cache import cached_dataset  # imported here: cache.py imports this module
 
             local = str(cached_dataset(directory))
         elif directory.startswith("file://"):
             local = filesystem(directory)[1]
-        path = str(Path(local) / MANIFEST_NAME)
-        if not os.path.isfile(path):
+        path = join(local, MANIFEST_NAME)
+        fs, resolved = filesystem(path)
+        if not fs.isfile(resolved):
             raise UserError(
                 f"{directory}: no {MANIFEST_NAME} here; is it a tokenized dataset (llama-data tokenize)?"
             )
@@ -363,7 +367,8 @@ class TokenDataset:
                 dtype=dtype,
                 origin=join(directory, entry["file"]) if is_remote(directory) else None,
             )
-            shard.check(manifest["vocab_size"], verify)
+            if not manifest_only:
+                shard.check(manifest["vocab_size"], verify)
             shards.append(shard)
         return cls(str(directory), manifest, shards, local_directory=local)
 
