@@ -160,6 +160,8 @@ def _print_summary(report: dict[str, Any]) -> None:
         print("validation loss per source (before -> after training):")
         for source in sorted(before):
             print(f"  {source:<14} {before[source]:.4f} -> {after.get(source, float('nan')):.4f}")
+        if "checkpoint" in stages["train"]:
+            print(f"checkpoint: {stages['train']['checkpoint']}")
     print(f"report: {join(report['output'], REPORT_NAME)}")
 
 
