@@ -16,7 +16,7 @@ from typing import Any
 
 from beam_jobs.framework import Stage, StageRun, print_counts, run_stage
 from beam_jobs.registry import REGISTRY
-from pipeline.config import Recipe, load_recipe, parse_section
+from pipeline.config import Recipe, load_recipe
 from pipeline.errors import ConfigError, UserError
 from pipeline.io import check_output_folder, join, write_json
 from pipeline.manifest import stage_dir
@@ -98,7 +98,7 @@ def run_recipe(
     if any(p.stage.name == "train" for p in wanted):  # a bad train: key stops the run now, not after the data
         from model.config import TrainConfig
 
-        parse_section(TrainConfig, recipe.train, "train")
+        recipe.parse_extension(TrainConfig, "train")
     report: dict[str, Any] = {"recipe": recipe.name, "config": recipe.path, "output": output, "stages": {}}
     for step in wanted:
         for run in stage_runs(recipe, step, output, beam_args, force):

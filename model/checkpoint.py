@@ -550,5 +550,5 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _atomic_torch_save(obj: Any, path: Path) -> None:
-    with atomic_name(str(path)) as temp:
+    with atomic_name(str(path), fsync=True) as temp:
         torch.save(obj, temp)

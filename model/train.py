@@ -56,7 +56,7 @@ from model.config import TrainConfig, model_args_for
 from model.data import MixtureBatches, to_device, validation_sets
 from model.flops import mfu
 from model.model import ModelArgs, Transformer
-from pipeline.config import Recipe, load_recipe, parse_section
+from pipeline.config import Recipe, load_recipe
 from pipeline.errors import ConfigError, UserError
 from pipeline.io import copy_atomic, filesystem, is_remote, join, write_atomic
 from tokenization.cache import cache_folder, resolve_local
@@ -175,7 +175,7 @@ def train_from_recipe(
     """Train per the recipe's `train:` section; returns the validation losses per source before and after,
     the steps done and the paths of the checkpoint, the JSONL log and the loss plot (URLs for a remote output).
     `tokens_dir` and `output_dir` may be local paths or fsspec URLs."""
-    cfg: TrainConfig = parse_section(TrainConfig, recipe.train, "train")
+    cfg: TrainConfig = recipe.parse_extension(TrainConfig, "train")
     dist_info, dev = setup_distributed(device)
     try:
         return _train(recipe, cfg, str(tokens_dir), str(output_dir), resume, max_steps, dist_info, dev)

@@ -186,6 +186,13 @@ class Recipe:
             if source not in SOURCES:
                 raise ConfigError(f"sources.{source}: unknown source; expected one of {', '.join(SOURCES)}")
 
+    def parse_extension(self, cls: type, name: str) -> Any:
+        """A section another package validates (the trainer's `train:`), with errors naming the recipe file."""
+        try:
+            return parse_section(cls, getattr(self, name), name)
+        except ConfigError as exc:
+            raise ConfigError(f"{self.path}: {exc}" if self.path else str(exc)) from None
+
     def with_sources(self, sources: dict[str, SourceSpec]) -> Recipe:
         return dataclasses.replace(self, sources=sources)
 

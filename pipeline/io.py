@@ -205,12 +205,19 @@ class AtomicFile:
 
 
 @contextmanager
-def atomic_name(path: str) -> Iterator[str]:
+def atomic_name(path: str, fsync: bool = False) -> Iterator[str]:
     """A temporary file name beside `path` for a library that writes to a name (torch.save, safetensors);
-    renamed to `path` when the block ends, removed if it raises."""
+    renamed to `path` when the block ends, removed if it raises. `fsync` flushes a local file to disk before
+    the rename, so a crash cannot leave a renamed but empty file (checkpoints)."""
     target = AtomicFile(path, open_handle=False)
     try:
         yield target.temp
+        if fsync and os.path.isfile(target.temp):
+            descriptor = os.open(target.temp, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
     except BaseException:
         target.abort()
         raise

@@ -56,7 +56,8 @@ def test_train_with_an_infinite_lr_stops_before_training(tmp_path, tokens, capsy
         ]
     )
     assert status == 2
-    assert _error_line(capsys) == "llama-data train: error: train.lr: must be a finite number, got inf"
+    recipe = (tmp_path / "recipe.yaml").resolve()
+    assert _error_line(capsys) == f"llama-data train: error: {recipe}: train.lr: must be a finite number, got inf"
     assert not (output / "checkpoint.pt").exists()
 
 
@@ -73,10 +74,11 @@ def test_train_with_an_infinite_lr_stops_before_training(tmp_path, tokens, capsy
     ],
 )
 def test_every_non_finite_train_number_is_refused_naming_the_key(tmp_path, tokens, line, message):
-    recipe = load_recipe(_recipe(tmp_path, line))
+    path = _recipe(tmp_path, line)
+    recipe = load_recipe(path)
     with pytest.raises(ConfigError) as caught:
         train_from_recipe(recipe, str(tokens), str(tmp_path / "run"), device="cpu")
-    assert str(caught.value) == message
+    assert str(caught.value) == f"{Path(path).resolve()}: {message}"  # the file, then the key
     assert not (tmp_path / "run").exists()
 
 
