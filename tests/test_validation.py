@@ -57,7 +57,10 @@ def test_train_with_an_infinite_lr_stops_before_training(tmp_path, tokens, capsy
     )
     assert status == 2
     recipe = (tmp_path / "recipe.yaml").resolve()
-    assert _error_line(capsys) == f"llama-data train: error: {recipe}: train.lr: must be a finite number, got inf"
+    assert (
+        _error_line(capsys)
+        == f"llama-data train: error: {recipe}: train.lr: must be a finite number, got inf"
+    )
     assert not (output / "checkpoint.pt").exists()
 
 
