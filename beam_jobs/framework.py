@@ -103,19 +103,15 @@ def stage_key(run: StageRun) -> dict[str, Any]:
     inputs = []
     for artifact in stage.consumes:
         paths = run.input(artifact)
-        for path in (
-            paths if artifact != "sources" else ()
-        ):  # a raw file the glob found but cannot read: a reject
+        if artifact == "sources":  # a raw file the glob found but cannot read is a reject, not an error
+            inputs += [fingerprint(path) for path in paths]
+            continue
+        for path in paths:
             fs, resolved = filesystem(path)
             if not fs.exists(resolved):
                 raise UserError(f"{artifact} not found: {path} (does the stage that writes it come first?)")
-        if artifact == "sources":
-            inputs += [fingerprint(path) for path in paths]
-        else:
-            inputs += [
-                upstream_fingerprint(path)
-                for path in (stage_folders(paths) if artifact == "documents" else paths)
-            ]
+        folders = stage_folders(paths) if artifact == "documents" else paths
+        inputs += [upstream_fingerprint(path) for path in folders]
     return {
         "inputs": inputs,
         "config_hash": run.recipe.config_hash(stage.config_keys(run.source), seed=stage.uses_seed),
@@ -145,8 +141,7 @@ def run_stage(run: StageRun, say: Callable[[str], None] | None = None) -> tuple[
     for index, (members, layout) in enumerate(groups):
         record = None if run.force else area.committed(index)
         if record is None:
-            work = area.group_dir(index) if stage.keep_work and not run.force else area.begin(index)
-            filesystem(work)[0].makedirs(filesystem(work)[1], exist_ok=True)
+            work = area.resume(index) if stage.keep_work and not run.force else area.begin(index)
             group = replace(
                 run,
                 units=[path for path, _ in members],

@@ -77,6 +77,12 @@ class WorkArea:
         self.fs.makedirs(resolved, exist_ok=True)
         return folder
 
+    def resume(self, index: int) -> str:
+        """The folder of group `index` as an interrupted attempt left it (created if there is none)."""
+        folder = self.group_dir(index)
+        self.fs.makedirs(self._resolved(folder), exist_ok=True)
+        return folder
+
     def commit(self, index: int, record: dict[str, Any]) -> None:
         """Mark group `index` done; `record` must list its files under `outputs` (paths relative to it)."""
         write_json(join(self.group_dir(index), GROUP_RECORD), record)
