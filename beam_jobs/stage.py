@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 import apache_beam as beam
 import pyarrow as pa
@@ -58,6 +58,10 @@ SORT_MEMORY_BYTES = (
 
 class StageDoFn(beam.DoFn):
     """Subclasses implement `handle(element)` (a generator) and may override `locate(element)`."""
+
+    handle: Callable[
+        [Any], Iterable
+    ]  # the subclass's per-element work, run under `process`'s fault isolation
 
     def __init__(self, namespace: str, progress_dir: str | None = None):
         self.namespace = namespace
@@ -100,9 +104,6 @@ class StageDoFn(beam.DoFn):
             reason = "unreadable_input" if isinstance(exc, OSError) else "exception"
             yield from self.reject(Reject(source_file, offset, reason, describe_exception(exc), record_id))
 
-    def handle(self, element) -> Iterable:
-        raise NotImplementedError
-
     def locate(self, element) -> tuple[str, int | None, str | None]:
         """(source file, offset, record id) of an element, for the reject of a failure on it."""
         if isinstance(element, Document):
@@ -126,15 +127,13 @@ def describe_exception(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"[:2000]
 
 
-class DocumentStep:
+class DocumentStep(Protocol):
     """The plain-Python shape of a per-document step: `setup()` once per worker, then `(decision, document or
     None)` per document; the document is kept when the decision is `kept`."""
 
-    def setup(self) -> None:
-        return None
+    def setup(self) -> None: ...
 
-    def __call__(self, document: Document) -> tuple[str, Document | None]:
-        raise NotImplementedError
+    def __call__(self, document: Document) -> tuple[str, Document | None]: ...
 
 
 class ApplyStep(StageDoFn):

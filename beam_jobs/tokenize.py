@@ -42,7 +42,7 @@ from tokenization.encode import (
     tokenizer_info,
     write_shard,
 )
-from tokenization.shards import read_dataset_manifest, write_dataset_manifest
+from tokenization.shards import INDEX_DTYPE, INDEX_SUFFIX, read_dataset_manifest, write_dataset_manifest
 from tokenization.train import MODEL_NAME
 
 SHARDS_FILE = "_shards.json"
@@ -203,7 +203,7 @@ def run_tokenize(run: StageRun) -> dict[str, Any]:
     tokenizer = tokenizer_info(tokenizer_model(tokenizer_path))
     record = run_beam(run, lambda pipeline, progress: build_pipeline(pipeline, run, progress, tokenizer))
     shards = read_json(join(run.work, SHARDS_FILE))
-    write_dataset_manifest(
+    dataset = write_dataset_manifest(
         run.work,
         tokenizer=tokenizer.path,
         tokenizer_sha256=tokenizer.sha256,
@@ -218,20 +218,38 @@ def run_tokenize(run: StageRun) -> dict[str, Any]:
             "validation_fraction": run.recipe.tokenize.validation_fraction,
         },
     )
-    rejects = [o for o in record["outputs"] if o["file"].startswith(REJECTS_DIR)]
-    record["outputs"] = rejects + describe_files(run.work, exclude=tuple(o["file"] for o in rejects))
+    # The shard writers hashed every file as they wrote it: only manifest.json is left to describe.
+    written = [entry for shard in shards for entry in _shard_outputs(shard, tokenizer.token_size)]
+    record["outputs"] += written + describe_files(run.work, exclude=tuple(o["file"] for o in written))
     record["documents_out"] = sum(int(s["documents"]) for s in shards)
     record["characters_out"] = 0
-    record["extra"] = {"tokens_by_source": tokens_by_source(shards)}
+    totals = dataset["totals"]
+    record["extra"] = {
+        "tokens_by_source": {
+            s: {split: t["tokens"] for split, t in splits.items()} for s, splits in totals.items()
+        }
+    }
     return record
 
 
-def tokens_by_source(shards: list[dict]) -> dict[str, dict[str, int]]:
-    totals: dict[str, dict[str, int]] = {}
-    for shard in shards:
-        split = totals.setdefault(shard["source"], {})
-        split[shard["split"]] = split.get(shard["split"], 0) + int(shard["tokens"])
-    return dict(sorted(totals.items()))
+def _shard_outputs(shard: dict, token_size: int) -> list[dict[str, Any]]:
+    """Output entries (file, rows, bytes, sha256) of one shard's `.ds` and `.ds.index`."""
+    return [
+        {
+            "file": shard["file"],
+            "rows": shard["documents"],
+            "characters": 0,
+            "bytes": shard["tokens"] * token_size,
+            "sha256": shard["sha256"],
+        },
+        {
+            "file": shard["file"] + INDEX_SUFFIX,
+            "rows": shard["documents"],
+            "characters": 0,
+            "bytes": shard["documents"] * INDEX_DTYPE.itemsize,
+            "sha256": shard["index_sha256"],
+        },
+    ]
 
 
 def tokenizer_model(directory: str) -> str:

@@ -34,9 +34,10 @@ def filesystem(path: str) -> tuple[fsspec.AbstractFileSystem, str]:
 
 def join(base: str, *parts: str) -> str:
     """`base/part/...`; an empty base stays relative (never the filesystem root)."""
-    head = [base.rstrip("/") or "/"] if base else []
-    joined = "/".join([*head, *[p.strip("/") for p in parts]])
-    return joined.replace("//", "/", 1) if joined.startswith("//") else joined
+    tail = [p.strip("/") for p in parts]
+    if base and not base.strip("/"):  # the root itself
+        return "/" + "/".join(tail)
+    return "/".join([base.rstrip("/"), *tail] if base else tail)
 
 
 def check_output_folder(path: str, option: str = "--output") -> None:
@@ -224,12 +225,23 @@ def atomic_name(path: str, fsync: bool = False) -> Iterator[str]:
     target.commit()
 
 
-def copy_atomic(source: str, target: str, chunk: int = 8 << 20) -> str:
-    """Stream one file to another (local or fsspec, either side), atomically; returns its sha256."""
-    with open_file(source, "rb") as reader, AtomicFile(target) as writer:
-        while data := reader.read(chunk):
-            writer.write(data)
-    return writer.digest.hexdigest()
+def copy_atomic(source: str, target: str, sha256: str | None = None, chunk: int = 8 << 20) -> str:
+    """Stream one file to another (local or fsspec, either side), atomically; returns the copy's sha256. With
+    `sha256`, the copy is renamed into place only when it matches, so nothing unverified lands under the name."""
+    writer = AtomicFile(target)
+    try:
+        with open_file(source, "rb") as reader:
+            while data := reader.read(chunk):
+                writer.handle.write(data)
+    except BaseException:
+        writer.abort()
+        raise
+    digest = writer.handle.digest.hexdigest()
+    if sha256 is not None and digest != sha256:
+        writer.abort()
+    else:
+        writer.commit()
+    return digest
 
 
 def write_parquet_part(

@@ -16,7 +16,7 @@ import heapq
 import pickle
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, closing  # closing: a merge that ends early closes its runs' files
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -62,7 +62,7 @@ def merged_runs(paths: list[str], key: Callable[[Any], Any], scratch: str) -> It
             for i in range(0, len(paths), MAX_OPEN_RUNS)
         )
     with ExitStack() as stack:
-        readers = [stack.enter_context(_closing(read_run(path))) for path in paths]
+        readers = [stack.enter_context(closing(read_run(path))) for path in paths]
         yield from heapq.merge(*readers, key=key)
 
 
@@ -78,19 +78,6 @@ def _merge_to_run(paths: list[str], key: Callable[[Any], Any], scratch: str) -> 
         if batch:
             handle.write(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
     return path
-
-
-class _closing:
-    """Close a generator when the merge ends early (an exception), so its file is closed too."""
-
-    def __init__(self, generator: Iterator[Any]):
-        self.generator = generator
-
-    def __enter__(self) -> Iterator[Any]:
-        return self.generator
-
-    def __exit__(self, *exc) -> None:
-        self.generator.close()
 
 
 def document_size(document: Document) -> int:

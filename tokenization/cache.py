@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import UserError
-from pipeline.io import AtomicFile, filesystem, is_remote, join, write_atomic
+from pipeline.io import copy_atomic, filesystem, is_remote, join, write_atomic
 from tokenization.shards import (
     INDEX_DTYPE,
     INDEX_SUFFIX,
@@ -36,7 +36,6 @@ from tokenization.shards import (
 )
 
 CACHE_ENV = "LLAMA_DATA_CACHE"
-_CHUNK_BYTES = 8 << 20  # copies stream in 8 MiB chunks: memory stays bounded whatever the file size
 _VERSIONS = ".versions.json"
 
 
@@ -99,7 +98,7 @@ def cached_dataset(url: str) -> Path:
                 continue  # renamed into place only after its hash matched: verified
             shard = join(url, name.removesuffix(INDEX_SUFFIX))
             try:
-                digest = _copy(fs, f"{root.rstrip('/')}/{name}", local, sha256)
+                digest = copy_atomic(join(url, name), str(local), sha256)
             except FileNotFoundError:
                 raise ShardError(f"shard {shard}: file missing: {join(url, name)}") from None
             if sha256 is not None and digest != sha256:
@@ -127,7 +126,7 @@ def cached_files(url: str, names: Iterable[str]) -> Path:
                 raise UserError(f"not found: {join(url, name)}") from None
             if versions.get(name) == key and (folder / name).is_file():
                 continue
-            _copy(fs, remote, folder / name)
+            copy_atomic(join(url, name), str(folder / name))
             versions[name] = key
             write_atomic(str(record_path), json.dumps(versions, indent=2, sort_keys=True).encode())
     return folder
@@ -139,25 +138,6 @@ def cached_file(url: str) -> Path:
         return Path(resolve_local(url))
     parent, name = url.rstrip("/").rsplit("/", 1)
     return cached_files(parent, [name]) / name
-
-
-def _copy(fs, remote: str, local: Path, sha256: str | None = None) -> str:
-    """Stream `remote` to `local` under a temporary name, renamed into place only when its sha256 matches
-    `sha256` (when given); returns the sha256. A mismatch leaves nothing under the real name."""
-    target = AtomicFile(str(local))
-    with fs.open(remote, "rb") as source:
-        try:
-            while chunk := source.read(_CHUNK_BYTES):
-                target.handle.write(chunk)
-        except BaseException:
-            target.abort()
-            raise
-    digest = target.handle.digest.hexdigest()
-    if sha256 is not None and digest != sha256:
-        target.abort()
-    else:
-        target.commit()
-    return digest
 
 
 def _plain_name(name: str, where: str) -> str:
