@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,7 +26,16 @@ from beam_jobs.options import pipeline_options, runs_locally
 from beam_jobs.stage import CHARACTERS_IN, COUNTS_FILE, DOCUMENTS_IN, OUTPUTS_FILE, PartLayout
 from pipeline.config import Recipe
 from pipeline.errors import UserError
-from pipeline.io import check_output_folder, file_size, filesystem, find_parts, join, read_json, stage_folders
+from pipeline.io import (
+    check_output_folder,
+    file_size,
+    filesystem,
+    find_parts,
+    join,
+    parent_folder,
+    read_json,
+    stage_folders,
+)
 from pipeline.manifest import (
     ALL_SOURCES,
     StageManifest,
@@ -40,6 +49,8 @@ from pipeline.progress import ProgressMonitor
 from pipeline.quiet import quiet_beam_workers
 from pipeline.staging import WorkArea
 
+ARTIFACT_FOLDERS = {"references": "references"}  # artifacts that are a side output's folder in their stage's
+PER_SOURCE_ARTIFACTS = ("documents", "references")  # one per source; every other artifact is one per run
 AUTO_PART_BYTES = 1 << 30  # output_shards 0: one part per GiB of a group's input
 FRAMEWORK_CODE = ("pipeline.document", "pipeline.io", "pipeline.parts", "beam_jobs.stage")
 
@@ -62,6 +73,16 @@ class Stage:
     # reader, or its section, re-runs that source only.
     config_by_source: dict[str, tuple[str, ...]] = field(default_factory=dict)
     code_by_source: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    produces_by_source: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Wikipedia's `references`
+    # The sources it works on (None: all the recipe's): CCNet's steps run on CommonCrawl only, and a later stage
+    # reads each source's documents from the last stage that worked on that source.
+    sources: Callable[[Recipe], Collection[str]] | None = None
+    # Per consumed per-source artifact, the sources it is read from when not the stage's own (the reference
+    # classifier reads Wikipedia's references).
+    inputs_from: dict[str, Callable[[Recipe], Collection[str]]] = field(default_factory=dict)
+    optional: tuple[
+        str, ...
+    ] = ()  # artifacts it reads when an earlier stage produces them, else goes without
 
     def code_version(self, source: str | None = None) -> str:
         return code_version(self.code + self.code_by_source.get(source or "", ()) + FRAMEWORK_CODE)
@@ -71,6 +92,17 @@ class Stage:
 
     def label(self, source: str | None) -> str:
         return f"{self.name}/{source}" if source else self.name
+
+    def works_on(self, recipe: Recipe) -> list[str]:
+        """The recipe's sources this stage works on, sorted."""
+        wanted = None if self.sources is None else set(self.sources(recipe))
+        return [s for s in sorted(recipe.sources) if wanted is None or s in wanted]
+
+    def reads_from(self, artifact: str, recipe: Recipe, source: str | None) -> list[str]:
+        """The sources whose `artifact` this stage (for `source`, or over all its sources) reads."""
+        if artifact in self.inputs_from:
+            return sorted(set(self.inputs_from[artifact](recipe)) & set(recipe.sources))
+        return [source] if source else self.works_on(recipe)
 
 
 @dataclass
@@ -101,7 +133,7 @@ class StageRun:
 def stage_key(run: StageRun) -> dict[str, Any]:
     stage = run.stage
     inputs = []
-    for artifact in stage.consumes:
+    for artifact in stage.consumes + stage.optional:
         paths = run.input(artifact)
         if artifact == "sources":  # a raw file the glob found but cannot read is a reject, not an error
             inputs += [fingerprint(path) for path in paths]
@@ -110,6 +142,9 @@ def stage_key(run: StageRun) -> dict[str, Any]:
             fs, resolved = filesystem(path)
             if not fs.exists(resolved):
                 raise UserError(f"{artifact} not found: {path} (does the stage that writes it come first?)")
+        if artifact in ARTIFACT_FOLDERS:  # a table inside its stage's folder: known by that stage's manifest
+            inputs += [{**upstream_fingerprint(parent_folder(path)), "path": path} for path in paths]
+            continue
         folders = stage_folders(paths) if artifact == "documents" else paths
         inputs += [upstream_fingerprint(path) for path in folders]
     return {

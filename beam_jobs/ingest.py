@@ -15,7 +15,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -263,6 +263,7 @@ INGEST = Stage(
     code=("beam_jobs.ingest",),
     config_by_source={source: reader.config for source, reader in READERS.items()},
     code_by_source={source: reader.code for source, reader in READERS.items()},
+    produces_by_source={s: tuple(side.name for side in reader.side_outputs) for s, reader in READERS.items()},
     run=run_ingest,
     per_source=True,
     groupable=True,
@@ -276,7 +277,9 @@ def main(args: argparse.Namespace, beam_args: list[str]) -> int:
 
     recipe = load_recipe(args.config) if args.config else Recipe()
     inputs = [p if is_remote(p) or os.path.isabs(p) else os.path.abspath(p) for p in args.input]
-    recipe = recipe.with_sources({args.source: SourceSpec(input=inputs)})
-    run_recipe(recipe, args.output, beam_args, force=args.force, stages=["ingest", "langid"], summary=False)
+    recipe = replace(
+        recipe.with_sources({args.source: SourceSpec(input=inputs)}), stages=["ingest", "langid"]
+    )
+    run_recipe(recipe, args.output, beam_args, force=args.force, summary=False)
     sys.stdout.flush()
     return 0

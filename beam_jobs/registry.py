@@ -7,8 +7,11 @@ from beam_jobs.framework import Stage
 from beam_jobs.ingest import INGEST
 from beam_jobs.langid import LANGID
 from beam_jobs.mix import MIX
+from beam_jobs.paragraph_dedup import PARAGRAPH_DEDUP
 from beam_jobs.tokenize import TOKENIZE
 from beam_jobs.tokenizer import TRAIN_TOKENIZER
 from beam_jobs.train import TRAIN
 
-REGISTRY: dict[str, Stage] = {s.name: s for s in (INGEST, LANGID, TRAIN_TOKENIZER, TOKENIZE, MIX, TRAIN)}
+REGISTRY: dict[str, Stage] = {
+    s.name: s for s in (INGEST, PARAGRAPH_DEDUP, LANGID, TRAIN_TOKENIZER, TOKENIZE, MIX, TRAIN)
+}

@@ -14,7 +14,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from beam_jobs.framework import Stage, StageRun, print_counts, run_stage
+from beam_jobs.framework import (
+    ARTIFACT_FOLDERS,
+    PER_SOURCE_ARTIFACTS,
+    Stage,
+    StageRun,
+    print_counts,
+    run_stage,
+)
 from beam_jobs.registry import REGISTRY
 from pipeline.config import Recipe, load_recipe
 from pipeline.errors import ConfigError, UserError
@@ -27,54 +34,78 @@ REPORT_NAME = "_RUN_REPORT.json"
 @dataclass(frozen=True)
 class PlannedStage:
     stage: Stage
-    upstream: dict[str, Stage]  # artifact -> the stage that produces it for this one
+    sources: list[str]  # the recipe's sources it works on
+    upstream: dict[str, dict[str | None, Stage]]  # artifact -> source (None: one per run) -> its producer
 
 
 def resolve(recipe: Recipe) -> list[PlannedStage]:
-    """The recipe's stages in order, each with the producers of what it consumes; errors name the stage."""
+    """The recipe's stages in order, each with the producers of what it consumes; errors name the stage.
+
+    Per-source artifacts (`documents`, `references`) have a producer per source: a stage that works on some
+    sources only (CCNet's steps on CommonCrawl) leaves the other sources' documents where they were."""
     where = f"{recipe.path}: stages" if recipe.path else "stages"
-    producers: dict[str, Stage] = {}
+    producers: dict[tuple[str, str | None], Stage] = {}
     planned = []
     for name in recipe.stages:
         stage = REGISTRY.get(name)
         if stage is None:
             raise ConfigError(f"{where}: unknown stage {name!r}; expected some of {', '.join(REGISTRY)}")
-        for artifact in stage.consumes:
+        sources = stage.works_on(recipe)
+        upstream: dict[str, dict[str | None, Stage]] = {}
+        for artifact in stage.consumes + stage.optional:
+            required = artifact in stage.consumes
             if artifact == "sources":
                 if not recipe.sources:
                     raise ConfigError(f"{where}: {name} reads the recipe's sources, but it names none")
-            elif artifact not in producers:
+                continue
+            wanted: list[str | None] = (
+                list(stage.reads_from(artifact, recipe, None)) if artifact in PER_SOURCE_ARTIFACTS else [None]
+            )
+            found = {s: producers[(artifact, s)] for s in wanted if (artifact, s) in producers}
+            missing = [s for s in wanted if s not in found]
+            if required and (missing or not wanted) and (sources or not stage.per_source):
                 makers = sorted(s.name for s in REGISTRY.values() if artifact in s.produces)
+                lacking = f" for {', '.join(str(s) for s in missing)}" if any(missing) else ""
                 raise ConfigError(
-                    f"{where}: {name} reads `{artifact}`, which no stage before it produces "
-                    f"(list {' or '.join(makers)} before it)"
+                    f"{where}: {name} reads `{artifact}`{lacking}, which no stage before it produces "
+                    f"(list {' or '.join(makers) or 'its producer'} before it)"
                 )
-        planned.append(PlannedStage(stage, {a: producers[a] for a in stage.consumes if a in producers}))
+            if found:
+                upstream[artifact] = found
+        planned.append(PlannedStage(stage, sources, upstream))
         for artifact in stage.produces:
-            producers[artifact] = stage
+            for source in sources if artifact in PER_SOURCE_ARTIFACTS else [None]:
+                producers[(artifact, source)] = stage
+        for source in sources:
+            for artifact in stage.produces_by_source.get(source, ()):
+                producers[(artifact, source)] = stage
     return planned
 
 
-def artifact_paths(output: str, producer: Stage, artifact: str, sources: list[str]) -> list[str]:
-    """Where a producer's artifact lies: its per-source folders, or its one folder."""
-    if producer.per_source:
-        return [stage_dir(output, producer.folder, source) for source in sources]
-    return [stage_dir(output, producer.folder)]
+def artifact_path(output: str, producer: Stage, artifact: str, source: str | None) -> str:
+    """Where a producer's artifact lies: its per-source folder (or a table inside it), or its one folder."""
+    folder = stage_dir(output, producer.folder, source if producer.per_source else None)
+    return join(folder, ARTIFACT_FOLDERS[artifact]) if artifact in ARTIFACT_FOLDERS else folder
 
 
 def stage_runs(recipe: Recipe, planned: PlannedStage, output: str, beam_args: list[str], force: bool):
-    """The StageRuns of one planned stage: one per source, or one over all sources."""
-    stage, sources = planned.stage, sorted(recipe.sources)
+    """The StageRuns of one planned stage: one per source it works on, or one over all of them."""
+    stage = planned.stage
     from beam_jobs.ingest import source_files
 
-    for source in sources if stage.per_source else [None]:
+    for source in planned.sources if stage.per_source else [None]:
         inputs: dict[str, list[str]] = {}
-        for artifact in stage.consumes:
+        for artifact in stage.consumes + stage.optional:
             if artifact == "sources":
                 inputs[artifact] = source_files(recipe, source, recipe.sources[source])
-            else:
-                producer = planned.upstream[artifact]
-                inputs[artifact] = artifact_paths(output, producer, artifact, [source] if source else sources)
+            elif artifact in planned.upstream:
+                table = planned.upstream[artifact]
+                wanted = (
+                    stage.reads_from(artifact, recipe, source) if artifact in PER_SOURCE_ARTIFACTS else [None]
+                )
+                inputs[artifact] = [
+                    artifact_path(output, table[s], artifact, s) for s in wanted if s in table
+                ]
         directory = stage_dir(output, stage.folder, source)
         yield StageRun(stage, recipe, source, inputs, directory, beam_args, force)
 

@@ -49,6 +49,24 @@ def _run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stages", metavar="A,B", help="run only these stages (default: the recipe's list)")
 
 
+def _documents_stage(p: argparse.ArgumentParser, what: str) -> None:
+    """--input/--output/--config/--force, shared by the commands that run one document stage."""
+    p.add_argument("--input", nargs="+", required=True, metavar="DIR", help="stage outputs holding documents")
+    p.add_argument("--output", required=True, metavar="DIR", help=f"folder for the {what} documents")
+    p.add_argument("--config", metavar="YAML", help="recipe whose sections apply (default: built-in)")
+    p.add_argument("--force", action="store_true", help="re-run even when the stage's manifest matches")
+
+
+def _dedup_paragraphs(p: argparse.ArgumentParser) -> None:
+    _documents_stage(p, "deduplicated")
+    p.add_argument(
+        "--scope-files",
+        type=int,
+        metavar="N",
+        help="dedup within groups of N input files (0: the whole input)",
+    )
+
+
 def _train_tokenizer(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--input", nargs="+", required=True, metavar="DIR", help="stage outputs holding kept documents"
@@ -109,6 +127,12 @@ def _generate(p: argparse.ArgumentParser) -> None:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, bool]] = {
     "ingest": ("read one source's raw files into documents (Beam)", _ingest, "beam_jobs.ingest:main", True),
     "run": ("run a recipe's stages in order, resuming finished ones", _run, "beam_jobs.run:main", True),
+    "dedup-paragraphs": (
+        "CCNet's paragraph dedup: remove every line repeated within a scope (Beam)",
+        _dedup_paragraphs,
+        "beam_jobs.paragraph_dedup:main",
+        True,
+    ),
     "train-tokenizer": (
         "train the SentencePiece BPE tokenizer",
         _train_tokenizer,

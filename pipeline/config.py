@@ -101,6 +101,109 @@ class LangIdConfig:
         _between(self.threshold, 0.0, 1.0, f"{where}.threshold")
 
 
+CCNET_SOURCES = [
+    "commoncrawl"
+]  # CCNet's steps (paragraph dedup, perplexity, the reference classifier) run on CC
+BUCKETS = ("head", "middle", "tail", "all")  # cc_net's perplexity buckets; `all`: a language without a model
+
+
+@dataclass(frozen=True)
+class ParagraphDedupConfig:
+    sources: list[str] = field(default_factory=lambda: list(CCNET_SOURCES))
+    # Dedup scope: consecutive input files (WARC/WET, by name) whose lines are compared; 0 compares the whole
+    # snapshot. cc_net compares a shard against the hashes of 50 of its 1,600 shards (hash_in_mem), about 3% of
+    # a snapshot; 2,000 of a 64,000-file snapshot is the same share. RedPajama deduped within each shard.
+    scope_files: int = 2000
+
+    def validate(self, where: str) -> None:
+        _known_sources(self.sources, f"{where}.sources")
+        _at_least(self.scope_files, 0, f"{where}.scope_files")
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    sources: list[str] = field(default_factory=lambda: list(CCNET_SOURCES))  # documents that get a perplexity
+    # Languages to train a model for from the Wikipedia documents ([]: every language there with enough text).
+    languages: list[str] = field(default_factory=list)
+    models: str = ""  # a folder of <lang>.sp.model + <lang>.arpa.bin to score with instead of train_quality's
+    max_documents: int = 1_000_000  # per language: cc_net's NDOC_FOR_LM
+    min_characters: int = (
+        100_000  # a language with less Wikipedia text than this gets no model (bucket `all`)
+    )
+    vocab_size: int = 0  # SentencePiece unigram vocabulary; 0 scales it to the corpus (cc_net: 65,536)
+    order: int = 5  # cc_net: lmplz -o 5
+    lmplz_memory: str = "10%"  # lmplz -S (cc_net: 8G)
+    percentiles: list[float] = field(
+        default_factory=lambda: [30.0, 60.0]
+    )  # cc_net's PerplexityBucket cutoffs
+    # Cutoffs per language, [p30, p60] perplexity (cc_net's cutoff.csv gives en [340, 520], for its own
+    # models). Languages not listed take the `cutoffs.json` beside the models (`llama-data cutoffs`), else the
+    # percentiles of the documents being scored.
+    cutoffs: dict[str, list[float]] = field(default_factory=dict)
+
+    def validate(self, where: str) -> None:
+        _known_sources(self.sources, f"{where}.sources")
+        _at_least(self.max_documents, 1, f"{where}.max_documents")
+        _at_least(self.min_characters, 1, f"{where}.min_characters")
+        if self.vocab_size:
+            _at_least(self.vocab_size, 100, f"{where}.vocab_size")
+        _between(self.order, 2, 6, f"{where}.order")  # the set-up builds KenLM with KENLM_MAX_ORDER=6
+        _two_increasing(self.percentiles, f"{where}.percentiles", 0.0, 100.0)
+        for language, pair in self.cutoffs.items():
+            _two_increasing(pair, f"{where}.cutoffs.{language}", 0.0, _FLOAT_MAX)
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    sources: list[str] = field(
+        default_factory=lambda: list(CCNET_SOURCES)
+    )  # documents that get wiki_ref_prob
+    # Crawled reference pages (WARC/WET files, or Parquet documents) to use as positives besides the
+    # CommonCrawl pages whose URL Wikipedia cites (RedPajama crawled 300K of enwiki's cited URLs).
+    reference_pages: list[str] = field(default_factory=list)
+    model: str = ""  # a fastText model to use instead of training one (or when there are too few positives)
+    granularity: str = "document"  # train and score whole documents, or paragraphs (RedPajama #62)
+    min_characters: int = 1000  # RedPajama: positives are documents of >= 1000 characters
+    min_paragraph_characters: int = 100  # paragraph granularity: shorter lines are not units
+    min_positives: int = 100  # fewer: no classifier is trained (the filter is skipped, or `model` is used)
+    holdout_fraction: float = 0.1  # held-out examples for precision, recall and AUC
+    epoch: int = 5  # fastText supervised defaults, as RedPajama trained it (unigrams)
+    lr: float = 0.1
+    dim: int = 100
+    word_ngrams: int = 1
+
+    def validate(self, where: str) -> None:
+        _known_sources(self.sources, f"{where}.sources")
+        if self.granularity not in ("document", "paragraph"):
+            raise ConfigError(
+                f"{where}.granularity: expected document or paragraph, got {self.granularity!r}"
+            )
+        _at_least(self.min_characters, 0, f"{where}.min_characters")
+        _at_least(self.min_paragraph_characters, 1, f"{where}.min_paragraph_characters")
+        _at_least(self.min_positives, 1, f"{where}.min_positives")
+        _between(self.holdout_fraction, 0.01, 0.5, f"{where}.holdout_fraction")
+        _at_least(self.epoch, 1, f"{where}.epoch")
+        _between(self.lr, 1e-6, 10.0, f"{where}.lr")
+        _at_least(self.dim, 1, f"{where}.dim")
+        _between(self.word_ngrams, 1, 5, f"{where}.word_ngrams")
+
+
+@dataclass(frozen=True)
+class FilterConfig:
+    sources: list[str] = field(default_factory=lambda: list(CCNET_SOURCES))
+    buckets: list[str] = field(default_factory=lambda: ["head", "middle"])  # RedPajama kept head + middle
+    min_wiki_ref_prob: float = 0.25  # RedPajama's filter/cc_classifier.sh: keep wiki_prob >= 0.25
+
+    def validate(self, where: str) -> None:
+        _known_sources(self.sources, f"{where}.sources")
+        for i, bucket in enumerate(self.buckets):
+            if bucket not in BUCKETS:
+                raise ConfigError(
+                    f"{where}.buckets[{i}]: unknown bucket {bucket!r}; expected some of {', '.join(BUCKETS)}"
+                )
+        _between(self.min_wiki_ref_prob, 0.0, 1.0, f"{where}.min_wiki_ref_prob")
+
+
 @dataclass(frozen=True)
 class TokenizerConfig:
     vocab_size: int = 32000  # Llama 2 paper §2.2: same tokenizer as Llama 1, 32k
@@ -174,6 +277,10 @@ class Recipe:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     wikipedia: WikipediaConfig = field(default_factory=WikipediaConfig)
     langid: LangIdConfig = field(default_factory=LangIdConfig)
+    paragraph_dedup: ParagraphDedupConfig = field(default_factory=ParagraphDedupConfig)
+    quality: QualityConfig = field(default_factory=QualityConfig)
+    classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
+    filter: FilterConfig = field(default_factory=FilterConfig)
     tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
     tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
     mixture: MixtureConfig = field(default_factory=MixtureConfig)
@@ -363,6 +470,21 @@ def _join(where: str, key: str) -> str:
 def _at_least(value: float, low: float, where: str) -> None:
     if value < low:
         raise ConfigError(f"{where}: must be at least {low}, got {value}")
+
+
+def _known_sources(sources: list[str], where: str) -> None:
+    for i, source in enumerate(sources):
+        if source not in SOURCES:
+            raise ConfigError(
+                f"{where}[{i}]: unknown source {source!r}; expected one of {', '.join(SOURCES)}"
+            )
+
+
+def _two_increasing(values: list[float], where: str, low: float, high: float) -> None:
+    if len(values) != 2 or not low <= values[0] < values[1] <= high:
+        raise ConfigError(
+            f"{where}: expected two increasing values between {low:g} and {high:g}, got {values}"
+        )
 
 
 def _between(value: float, low: float, high: float, where: str) -> None:

@@ -40,6 +40,11 @@ def join(base: str, *parts: str) -> str:
     return "/".join([base.rstrip("/"), *tail] if base else tail)
 
 
+def parent_folder(path: str) -> str:
+    """The folder holding `path` (a local path or a URL such as `gs://bucket/a/b` -> `gs://bucket/a`)."""
+    return path.rstrip("/").rsplit("/", 1)[0]
+
+
 def check_output_folder(path: str, option: str = "--output") -> None:
     """Refuse, before any job runs, an output that is empty, the filesystem root, a file, or not writable."""
     if not path or not path.strip():

@@ -84,9 +84,9 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
 @pytest.mark.parametrize(
     ("stages", "message"),
     [
-        (["ingest", "dedupe"], "stages: unknown stage 'dedupe'; expected some of ingest, langid"),
+        (["ingest", "dedupe"], "stages: unknown stage 'dedupe'; expected some of ingest, paragraph_dedup"),
         (["ingest", "tokenize"], "stages: tokenize reads `tokenizer`, which no stage before it produces"),
-        (["train_tokenizer"], "stages: train_tokenizer reads `documents`, which no stage before it produces"),
+        (["train_tokenizer"], "stages: train_tokenizer reads `documents` for commoncrawl, which no stage before it produces"),
     ],
 )
 def test_the_stage_graph_is_checked_before_anything_runs(tmp_path, stages, message):
@@ -104,15 +104,36 @@ def test_the_stage_graph_links_each_stage_to_its_producers():
     from pipeline.config import recipe_from_dict
 
     recipe = recipe_from_dict({"sources": {"commoncrawl": {"input": ["x"]}}})
-    planned = {p.stage.name: {a: s.name for a, s in p.upstream.items()} for p in resolve(recipe)}
+    planned = {
+        p.stage.name: {a: {s: stage.name for s, stage in by.items()} for a, by in p.upstream.items()}
+        for p in resolve(recipe)
+    }
     assert planned == {
         "ingest": {},
-        "langid": {"documents": "ingest"},
-        "train_tokenizer": {"documents": "langid"},
-        "tokenize": {"documents": "langid", "tokenizer": "train_tokenizer"},
-        "mix": {"tokens": "tokenize"},
-        "train": {"tokens": "tokenize"},
+        "langid": {"documents": {"commoncrawl": "ingest"}},
+        "train_tokenizer": {"documents": {"commoncrawl": "langid"}},
+        "tokenize": {"documents": {"commoncrawl": "langid"}, "tokenizer": {None: "train_tokenizer"}},
+        "mix": {"tokens": {None: "tokenize"}},
+        "train": {"tokens": {None: "tokenize"}},
     }
+
+
+def test_a_stage_that_works_on_some_sources_leaves_the_others_documents_where_they_are():
+    from beam_jobs.run import resolve
+    from pipeline.config import recipe_from_dict
+
+    recipe = recipe_from_dict(
+        {
+            "sources": {"commoncrawl": {"input": ["x"]}, "wikipedia": {"input": ["y"]}},
+            "stages": ["ingest", "paragraph_dedup", "langid", "train_tokenizer"],
+        }
+    )
+    planned = {p.stage.name: p for p in resolve(recipe)}
+    assert planned["paragraph_dedup"].sources == ["commoncrawl"]
+    langid = {s: stage.name for s, stage in planned["langid"].upstream["documents"].items()}
+    assert langid == {"commoncrawl": "paragraph_dedup", "wikipedia": "ingest"}
+    tokenizer = {s: stage.name for s, stage in planned["train_tokenizer"].upstream["documents"].items()}
+    assert tokenizer == {"commoncrawl": "langid", "wikipedia": "langid"}
 
 
 def test_the_whole_sample_run_writes_to_an_fsspec_url(tmp_path, beam_args, monkeypatch):
