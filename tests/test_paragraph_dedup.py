@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from beam_jobs.paragraph_dedup import PARAGRAPH_DEDUP
 from beam_jobs.framework import run_one
+from beam_jobs.paragraph_dedup import PARAGRAPH_DEDUP
 from filters.paragraph_dedup import dedup_in_memory, keep_lines
 from filters.text_normalizer import line_hash, normalize, normalize_for_dedup
 from pipeline.config import recipe_from_dict
@@ -160,3 +160,11 @@ def test_the_job_resumes_and_rewrites_identical_bytes(tmp_path, beam_args):
     _, ran, _, _ = _dedup_job(tmp_path, beam_args, folder, 0, "dedup", force=True)
     assert ran
     assert {p.name: p.read_bytes() for p in output.iterdir() if p.is_file()} == before
+
+
+def test_normalize_lines_is_normalize_on_every_line():
+    from filters.text_normalizer import normalize_lines
+
+    text = "  Ünïcode Ｆｕｌｌ１２３ «quote»\n\x01 control first\nΟΔΟΣ ΣΟΦΙΑΣ\n\tTabbed 42\n\n…end\u2000"
+    assert normalize_lines(text) == [normalize(line) for line in text.split("\n")]
+    assert normalize_lines("ASCII Only 7\n  x  ") == ["ascii only 0", "x"]

@@ -86,7 +86,10 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     [
         (["ingest", "dedupe"], "stages: unknown stage 'dedupe'; expected some of ingest, paragraph_dedup"),
         (["ingest", "tokenize"], "stages: tokenize reads `tokenizer`, which no stage before it produces"),
-        (["train_tokenizer"], "stages: train_tokenizer reads `documents` for commoncrawl, which no stage before it produces"),
+        (
+            ["train_tokenizer"],
+            "stages: train_tokenizer reads `documents` for commoncrawl, which no stage before it produces",
+        ),
     ],
 )
 def test_the_stage_graph_is_checked_before_anything_runs(tmp_path, stages, message):
