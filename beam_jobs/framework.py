@@ -23,7 +23,21 @@ from typing import Any
 import apache_beam as beam
 
 from beam_jobs.options import pipeline_options, runs_locally
-from beam_jobs.stage import CHARACTERS_IN, COUNTS_FILE, DOCUMENTS_IN, OUTPUTS_FILE, PartLayout
+from beam_jobs.stage import (
+    CHARACTERS_IN,
+    COUNTS,
+    COUNTS_FILE,
+    DOCUMENTS,
+    DOCUMENTS_IN,
+    OUTPUTS_FILE,
+    REJECTS,
+    ApplyStep,
+    DocumentStep,
+    PartLayout,
+    ReadParts,
+    WriteStageOutputs,
+    merge,
+)
 from pipeline.config import Recipe
 from pipeline.errors import UserError
 from pipeline.io import (
@@ -80,9 +94,10 @@ class Stage:
     # Per consumed per-source artifact, the sources it is read from when not the stage's own (the reference
     # classifier reads Wikipedia's references).
     inputs_from: dict[str, Callable[[Recipe], Collection[str]]] = field(default_factory=dict)
-    optional: tuple[
-        str, ...
-    ] = ()  # artifacts it reads when an earlier stage produces them, else goes without
+    optional: tuple[str, ...] = ()  # artifacts it reads when an earlier stage produces them
+    # Files outside its artifacts that its output depends on (a user's models, cutoffs beside them): their sizes
+    # and mtimes join the key.
+    extra_inputs: Callable[[StageRun], list[str]] | None = None
 
     def code_version(self, source: str | None = None) -> str:
         return code_version(self.code + self.code_by_source.get(source or "", ()) + FRAMEWORK_CODE)
@@ -147,6 +162,8 @@ def stage_key(run: StageRun) -> dict[str, Any]:
             continue
         folders = stage_folders(paths) if artifact == "documents" else paths
         inputs += [upstream_fingerprint(path) for path in folders]
+    if stage.extra_inputs is not None:
+        inputs += [fingerprint(path) for path in stage.extra_inputs(run)]
     return {
         "inputs": inputs,
         "config_hash": run.recipe.config_hash(stage.config_keys(run.source), seed=stage.uses_seed),
@@ -289,6 +306,30 @@ def run_beam(run: StageRun, build: Callable[[beam.Pipeline, str | None], None]) 
         with ProgressMonitor(progress_dir, run.namespace, run.unit_bytes):
             pipeline.run().wait_until_finish()
     return group_record(run.work)
+
+
+def run_steps(run: StageRun, steps: list[tuple[str, DocumentStep]]) -> dict[str, Any]:
+    """The common shape of a per-document stage: ReadParts -> each named DocumentStep in turn (every decision
+    counted, failures isolated) -> WriteStageOutputs."""
+
+    def build(pipeline: beam.Pipeline, progress_dir: str | None) -> None:
+        read = pipeline | "ReadParts" >> ReadParts(run.units, run.namespace, progress_dir)
+        documents, rejects, counts = read[DOCUMENTS], [read[REJECTS]], [read[COUNTS]]
+        for label, step in steps:
+            applied = documents | label >> beam.ParDo(ApplyStep(run.namespace, step)).with_outputs(
+                REJECTS, COUNTS, main=DOCUMENTS
+            )
+            documents = applied[DOCUMENTS]
+            rejects.append(applied[REJECTS])
+            counts.append(applied[COUNTS])
+        outputs = {
+            DOCUMENTS: documents,
+            REJECTS: merge(rejects, "MergeRejects"),
+            COUNTS: merge(counts, "MergeCounts"),
+        }
+        _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
+
+    return run_beam(run, build)
 
 
 def group_record(work: str) -> dict[str, Any]:

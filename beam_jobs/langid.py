@@ -8,27 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import apache_beam as beam
-
-from beam_jobs.framework import Stage, StageRun, run_beam
-from beam_jobs.stage import COUNTS, DOCUMENTS, REJECTS, ApplyStep, ReadParts, WriteStageOutputs, merge
+from beam_jobs.framework import Stage, StageRun, run_steps
 from filters.langid import LanguageIdStep
 
 
 def run_langid(run: StageRun) -> dict[str, Any]:
-    def build(pipeline: beam.Pipeline, progress_dir: str | None) -> None:
-        read = pipeline | "ReadParts" >> ReadParts(run.units, run.namespace, progress_dir)
-        identified = read[DOCUMENTS] | "IdentifyLanguage" >> beam.ParDo(
-            ApplyStep(run.namespace, LanguageIdStep(run.recipe.langid))
-        ).with_outputs(REJECTS, COUNTS, main=DOCUMENTS)
-        outputs = {
-            DOCUMENTS: identified[DOCUMENTS],
-            REJECTS: merge([read[REJECTS], identified[REJECTS]], "MergeRejects"),
-            COUNTS: merge([read[COUNTS], identified[COUNTS]], "MergeCounts"),
-        }
-        _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
-
-    return run_beam(run, build)
+    return run_steps(run, [("IdentifyLanguage", LanguageIdStep(run.recipe.langid))])
 
 
 LANGID = Stage(

@@ -3,15 +3,32 @@ with its `Stage` declaration, plus its line here."""
 
 from __future__ import annotations
 
+from beam_jobs.classifier import CLASSIFY, TRAIN_CLASSIFIER
+from beam_jobs.filter import FILTER
 from beam_jobs.framework import Stage
 from beam_jobs.ingest import INGEST
 from beam_jobs.langid import LANGID
 from beam_jobs.mix import MIX
 from beam_jobs.paragraph_dedup import PARAGRAPH_DEDUP
+from beam_jobs.quality import QUALITY, TRAIN_QUALITY
 from beam_jobs.tokenize import TOKENIZE
 from beam_jobs.tokenizer import TRAIN_TOKENIZER
 from beam_jobs.train import TRAIN
 
 REGISTRY: dict[str, Stage] = {
-    s.name: s for s in (INGEST, PARAGRAPH_DEDUP, LANGID, TRAIN_TOKENIZER, TOKENIZE, MIX, TRAIN)
+    s.name: s
+    for s in (
+        INGEST,
+        PARAGRAPH_DEDUP,
+        LANGID,
+        TRAIN_QUALITY,
+        QUALITY,
+        TRAIN_CLASSIFIER,
+        CLASSIFY,
+        FILTER,
+        TRAIN_TOKENIZER,
+        TOKENIZE,
+        MIX,
+        TRAIN,
+    )
 }

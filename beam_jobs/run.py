@@ -51,6 +51,11 @@ def resolve(recipe: Recipe) -> list[PlannedStage]:
         if stage is None:
             raise ConfigError(f"{where}: unknown stage {name!r}; expected some of {', '.join(REGISTRY)}")
         sources = stage.works_on(recipe)
+        if stage.sources is not None and not stage.per_source and not sources:
+            raise ConfigError(
+                f"{where}: {name} works on {', '.join(sorted(stage.sources(recipe)))} documents, "
+                "and the recipe names no such source"
+            )
         upstream: dict[str, dict[str | None, Stage]] = {}
         for artifact in stage.consumes + stage.optional:
             required = artifact in stage.consumes
@@ -171,12 +176,13 @@ def _print_summary(report: dict[str, Any]) -> None:
     stages = report["stages"]
     print("\n==================== run summary ====================")
     print(f"output: {report['output']}")
+    width = max([len(name) for name in stages] + [8])
+    print(f"{'stage':<{width}}  {'documents in':>13}  {'out':>11}  {'characters out':>15}  {'rejects':>8}")
     for name, info in stages.items():
-        if "/" in name:
-            print(
-                f"{name}: {info['documents_in']:,} documents in, {info['documents_out']:,} kept, "
-                f"{info['rejects']:,} rejects"
-            )
+        print(
+            f"{name:<{width}}  {info['documents_in']:>13,}  {info['documents_out']:>11,}  "
+            f"{info['characters_out']:>15,}  {info['rejects']:>8,}{'' if info['ran'] else '  (skipped: done)'}"
+        )
     if "tokenize" in stages:
         print("tokens per source:")
         for source, splits in stages["tokenize"]["tokens_by_source"].items():

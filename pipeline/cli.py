@@ -67,6 +67,54 @@ def _dedup_paragraphs(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _train_quality(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--input", nargs="+", required=True, metavar="DIR", help="Wikipedia documents (a stage output)"
+    )
+    p.add_argument(
+        "--output", required=True, metavar="DIR", help="folder for <lang>.sp.model and <lang>.arpa.bin"
+    )
+    p.add_argument(
+        "--lang", nargs="+", metavar="XX", help="languages to train (default: all with enough text)"
+    )
+    p.add_argument(
+        "--config", metavar="YAML", help="recipe whose quality section applies (default: built-in)"
+    )
+    p.add_argument("--force", action="store_true", help="re-train even when the manifest matches")
+
+
+def _score(p: argparse.ArgumentParser) -> None:
+    _documents_stage(p, "scored")
+    p.add_argument("--models", required=True, metavar="DIR", help="folder of quality models (train-quality)")
+
+
+def _cutoffs(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--input", nargs="+", required=True, metavar="DIR", help="scored documents: the reference sample"
+    )
+    p.add_argument(
+        "--models", required=True, metavar="DIR", help="the models' folder; cutoffs.json is written there"
+    )
+    p.add_argument("--percentiles", nargs=2, type=float, default=[30.0, 60.0], metavar=("HEAD", "TAIL"))
+
+
+def _train_classifier(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--input", nargs="+", required=True, metavar="DIR", help="CommonCrawl documents (a stage output)"
+    )
+    p.add_argument("--output", required=True, metavar="DIR", help="folder for classifier.bin and its report")
+    p.add_argument(
+        "--references", nargs="+", metavar="DIR", help="Wikipedia's cited URLs (ingest's references/)"
+    )
+    p.add_argument(
+        "--reference-pages", nargs="+", metavar="FILE", help="crawled reference pages (WARC/WET, Parquet)"
+    )
+    p.add_argument(
+        "--config", metavar="YAML", help="recipe whose classifier section applies (default: built-in)"
+    )
+    p.add_argument("--force", action="store_true", help="re-train even when the manifest matches")
+
+
 def _train_tokenizer(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--input", nargs="+", required=True, metavar="DIR", help="stage outputs holding kept documents"
@@ -131,6 +179,30 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, b
         "CCNet's paragraph dedup: remove every line repeated within a scope (Beam)",
         _dedup_paragraphs,
         "beam_jobs.paragraph_dedup:main",
+        True,
+    ),
+    "train-quality": (
+        "train CCNet's per-language SentencePiece + KenLM quality models on Wikipedia documents",
+        _train_quality,
+        "beam_jobs.quality:train_main",
+        False,
+    ),
+    "score": (
+        "perplexity and head/middle/tail bucket of every document (Beam)",
+        _score,
+        "beam_jobs.quality:score_main",
+        True,
+    ),
+    "cutoffs": (
+        "bucket cutoffs from the perplexities of scored documents, written beside the models",
+        _cutoffs,
+        "beam_jobs.quality:cutoffs_main",
+        False,
+    ),
+    "train-classifier": (
+        "train LLaMA's Wikipedia-reference page classifier (fastText) and print held-out figures (Beam)",
+        _train_classifier,
+        "beam_jobs.classifier:main",
         True,
     ),
     "train-tokenizer": (
