@@ -12,11 +12,19 @@ ids derived from the URL, gzip headers without timestamps), so re-running gives 
 * `crawl-00001.warc.wet.gz`  WET: conversion records of further pages (text extracted with resiliparse),
   half with the post-2020 `WARC-Identified-Content-Language` header and half without;
 * `crawl-00002.warc`  uncompressed WARC: responses with chunked transfer coding and a gzip content coding.
+
+Each page is rendered with its site's boilerplate (`SITE_BOILERPLATE`, `with_boilerplate`), as real crawls are:
+a section bar, a cookie notice and a "min read" line whose number varies from page to page (the same line once
+cc_net's normalization turns digits into 0) above the text, and a share line, an email sign-up line and a
+copyright line below it. They sit in plain <div>/<p> elements, so main-content extraction keeps them (it drops <nav>, <aside>
+and <footer>, which the pages also have), and they repeat verbatim in every page of a site: what CCNet's
+paragraph dedup removes. The files in pages/ hold only each page's own content.
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 import struct
 import uuid
 import zlib
@@ -193,8 +201,79 @@ class Crawl:
         self.metadata(url, date, rid, language)
 
 
+# the site's lines, per language: (section bar, cookie notice, reading time, sharing, sign-up, copyright)
+SITE_BOILERPLATE = {
+    "en": (
+        "Home | Essays | Archive | About | Contact",
+        "This site uses cookies to remember your settings and to count visits. By continuing to read, you agree to their use.",
+        "Essays · {minutes} min read",
+        "Share this essay: Email | Print | Copy link",
+        "Enjoyed this essay? Sign up to receive a new one by email every Friday, free of charge.",
+        "© 2023 The Weekly Notebook. All rights reserved.",
+    ),
+    "de": (
+        "Startseite | Themen | Archiv | Über uns | Kontakt",
+        "Diese Website verwendet Cookies, um Ihre Einstellungen zu speichern und Besuche zu zählen. Wenn Sie weiterlesen, stimmen Sie ihrer Verwendung zu.",
+        "Themen · Lesezeit {minutes} Minuten",
+        "Beitrag teilen: E-Mail | Drucken | Link kopieren",
+        "Hat Ihnen dieser Beitrag gefallen? Abonnieren Sie unseren kostenlosen Newsletter und erhalten Sie jeden Freitag einen neuen Text.",
+        "© 2023 Das Wochenheft. Alle Rechte vorbehalten.",
+    ),
+    "fr": (
+        "Accueil | Rubriques | Archives | À propos | Contact",
+        "Ce site utilise des cookies pour mémoriser vos préférences et mesurer sa fréquentation. En poursuivant votre lecture, vous acceptez leur utilisation.",
+        "Rubriques · {minutes} min de lecture",
+        "Partager cet article : Courriel | Imprimer | Copier le lien",
+        "Vous avez aimé cet article ? Inscrivez-vous pour recevoir gratuitement un nouveau texte chaque vendredi par courriel.",
+        "© 2023 Le Carnet. Tous droits réservés.",
+    ),
+    "es": (
+        "Inicio | Temas | Archivo | Quiénes somos | Contacto",
+        "Este sitio utiliza cookies para recordar sus preferencias y contar las visitas. Si sigue leyendo, acepta su uso.",
+        "Temas · {minutes} min de lectura",
+        "Compartir este artículo: Correo | Imprimir | Copiar enlace",
+        "¿Le ha gustado este artículo? Suscríbase y reciba gratis un texto nuevo cada viernes por correo electrónico.",
+        "© 2023 El Cuaderno. Todos los derechos reservados.",
+    ),
+    "it": (
+        "Home | Rubriche | Archivio | Chi siamo | Contatti",
+        "Questo sito utilizza i cookie per ricordare le tue preferenze e contare le visite. Continuando a leggere, ne accetti l'uso.",
+        "Rubriche · {minutes} minuti di lettura",
+        "Condividi questo articolo: Email | Stampa | Copia link",
+        "Ti è piaciuto questo articolo? Iscriviti per ricevere gratis un nuovo testo ogni venerdì via email.",
+        "© 2023 Il Quaderno. Tutti i diritti riservati.",
+    ),
+}
+PAGE_ENCODINGS = {"de-brot": "iso-8859-1", "fr-velo": "windows-1252"}  # the others are UTF-8
+
+
+def with_boilerplate(name: str, html: str) -> str:
+    """The page as its site serves it: the site's lines above and below the page's own text. A page without the
+    site's layout (the short page) is served as it is."""
+    if "</header>" not in html or "<aside" not in html:
+        return html
+    bar, cookies, reading, share, signup, copyright = SITE_BOILERPLATE[name[:2]]
+    words = len(re.sub(r"<[^>]+>", " ", html.split("</header>", 1)[1].split("<aside", 1)[0]).split())
+    minutes = max(1, round(words / 130))
+    top = (
+        f'<div class="crumbs"><p>{bar}</p></div>\n<div class="notice"><p>{cookies}</p></div>\n'
+        f'<p class="byline">{reading.format(minutes=minutes)}</p>\n'
+    )
+    bottom = (
+        f'<div class="share"><p>{share}</p></div>\n<div class="signup"><p>{signup}</p></div>\n'
+        f'<div class="colophon"><p>{copyright}</p></div>\n'
+    )
+    head, rest = html.split("</header>\n", 1)
+    body, tail = rest.split("<aside", 1)
+    return f"{head}</header>\n{top}{body}{bottom}<aside{tail}"
+
+
 def read_page(name: str) -> bytes:
-    return (PAGES / f"{name}.html").read_bytes()
+    """The page's bytes as served: its own content (pages/<name>.html) with its site's boilerplate, in the page's
+    own encoding."""
+    encoding = PAGE_ENCODINGS.get(name, "utf-8")
+    html = (PAGES / f"{name}.html").read_bytes().decode(encoding)
+    return with_boilerplate(name, html).encode(encoding)
 
 
 def write_gzip_warc(path: Path) -> None:

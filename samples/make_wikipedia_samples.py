@@ -2,21 +2,34 @@
 
     python samples/make_wikipedia_samples.py
 
-Every page here was written for this project (no Wikipedia text is copied). Each dump holds articles with the
-markup the cleaner must remove (links with and without labels, File: and Category: links, nested templates, a
-table, <ref> citations with URLs, comments, bold and italics, headings, lists), plus a redirect and a talk page
-that the reader must drop. The English dump holds one page with two revisions (the latest is kept). Output:
-samples/wikipedia/<lang>wiki-20220701-pages-articles.xml.bz2 (bz2 of the same XML gives the same bytes).
+Every page here was written for this project (no Wikipedia text is copied). Each dump holds two hand-written
+articles with the markup the cleaner must remove (links with and without labels, File: and Category: links,
+nested templates, a table, <ref> citations with URLs, comments, bold and italics, headings, lists), plus a
+redirect and a talk page that the reader must drop; the English dump holds one page with two revisions (the
+latest is kept). After them come GENERATED articles per language (`wikiprose`, seeded, so every run writes the
+same ones): invented towns, rivers, species, people and buildings in the language's own prose, enough cleaned
+text (over 150,000 characters a language) for the quality stage to train a SentencePiece model and a KenLM
+model per language (`quality.min_characters`). Some of their <ref>s cite the URLs of the CommonCrawl sample
+pages exactly (`CITED_PAGES`), as Wikipedia cites the web: the positives of the reference classifier.
+Output: samples/wikipedia/<lang>wiki-20220701-pages-articles.xml.bz2 (bz2 of the same XML gives the same bytes).
 """
 
 from __future__ import annotations
 
 import bz2
+import html
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from make_commoncrawl_samples import PAGES, page_url
+from wikiprose import de, en, fr, generate, ru
+
 OUT = Path(__file__).resolve().parent / "wikipedia"
 EXPORT = "http://www.mediawiki.org/xml/export-0.10/"
+SEED = 20220701  # the generated articles of language i come from random.Random(SEED + i)
+GENERATED = {"en": (en, 150), "de": (de, 150), "fr": (fr, 150), "ru": (ru, 150)}  # module, articles
+FIRST_GENERATED_ID = 1001  # page ids of the generated articles (the hand-written ones are 101...)
 
 ARTICLES: dict[str, list[tuple[str, str]]] = {
     "en": [
@@ -175,7 +188,34 @@ def page(title: str, namespace: int, page_id: int, revisions: list[str], redirec
     return head + "".join(revisions) + "  </page>\n"
 
 
-def dump(language: str) -> str:
+def cited_pages() -> dict[str, tuple[str, str, str]]:
+    """CommonCrawl sample page name -> (its URL, its title, its site), for the generated articles to cite."""
+    out = {}
+    for path in sorted(PAGES.glob("*.html")):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:  # the pages in ISO-8859-1 and windows-1252
+            text = data.decode("cp1252")
+        match = re.search(r"<title>([^<]*)</title>", text)
+        if match and " - " in match.group(1):
+            title, site = html.unescape(match.group(1)).rsplit(" - ", 1)
+            out[path.stem] = (page_url(path.stem), title, site)
+    return out
+
+
+def generated_pages(language: str, citations: dict[str, tuple[str, str, str]]) -> list[str]:
+    module, count = GENERATED[language]
+    seed = SEED + list(GENERATED).index(language)
+    pages = []
+    for number, (title, text) in enumerate(generate(module.language(), count, seed, citations)):
+        page_id = FIRST_GENERATED_ID + number
+        stamp = f"2022-{1 + number % 6:02d}-{1 + number % 28:02d}T{number % 24:02d}:{number % 60:02d}:00Z"
+        pages.append(page(title, 0, page_id, [revision(200000 + page_id, stamp, text)]))
+    return pages
+
+
+def dump(language: str, citations: dict[str, tuple[str, str, str]]) -> str:
     parts = [
         f'<mediawiki xmlns="{EXPORT}" version="0.10" xml:lang="{language}">\n'
         f"  <siteinfo>\n    <sitename>Wikipedia</sitename>\n    <dbname>{language}wiki</dbname>\n"
@@ -207,16 +247,18 @@ def dump(language: str) -> str:
             [revision(9002, "2022-06-22T09:00:00Z", "== Sources ==\nPlease add one. ~~~~")],
         )
     )
+    parts.extend(generated_pages(language, citations))
     parts.append("</mediawiki>\n")
     return "".join(parts)
 
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
+    citations = cited_pages()
     for language in ARTICLES:
         path = OUT / f"{language}wiki-20220701-pages-articles.xml.bz2"
-        path.write_bytes(bz2.compress(dump(language).encode("utf-8"), 9))
-        print(f"wrote {path.relative_to(OUT.parent.parent)}")
+        path.write_bytes(bz2.compress(dump(language, citations).encode("utf-8"), 9))
+        print(f"wrote {path.relative_to(OUT.parent.parent)}  {path.stat().st_size:,} bytes")
 
 
 if __name__ == "__main__":

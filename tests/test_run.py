@@ -32,7 +32,21 @@ def _digests(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.parts[len(root.parts)] in ("ingest", "langid", "tokens", "tokenizer", "mix")
+        if p.is_file()
+        and p.parts[len(root.parts)]
+        in (
+            "ingest",
+            "paragraph_dedup",
+            "langid",
+            "quality_models",
+            "quality",
+            "classifier",
+            "classify",
+            "filter",
+            "tokens",
+            "tokenizer",
+            "mix",
+        )
     }
 
 
@@ -43,8 +57,14 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     assert list(stages) == [
         "ingest/commoncrawl",
         "ingest/wikipedia",
+        "paragraph_dedup/commoncrawl",
         "langid/commoncrawl",
         "langid/wikipedia",
+        "train_quality",
+        "quality/commoncrawl",
+        "train_classifier",
+        "classify/commoncrawl",
+        "filter/commoncrawl",
         "train_tokenizer",
         "tokenize",
         "mix",

@@ -38,12 +38,13 @@ def _documents(folder: Path) -> list:
 
 def test_samples_give_clean_labelled_documents_counters_and_cited_urls(tmp_path):
     report, ingest, langid = _ingest(tmp_path / "out")
-    assert ingest.counts["kept"] == 8 and ingest.documents_out == 8  # two articles in each of en, de, fr, ru
+    # in each of en, de, fr, ru: two hand-written articles and 150 generated ones
+    assert ingest.counts["kept"] == 608 and ingest.documents_out == 608
     assert ingest.counts["skipped:redirect"] == 4 and ingest.counts["skipped:namespace"] == 4
     assert ingest.rejects == 0
     docs = _documents(tmp_path / "out" / "langid" / "wikipedia")
     assert sorted({d.language for d in docs}) == ["de", "en", "fr", "ru"]
-    assert langid.documents_out == 8 and langid.counts["kept"] == 8  # the dump's language is trusted
+    assert langid.documents_out == 608 and langid.counts["kept"] == 608  # the dump's language is trusted
     for doc in docs:
         assert not any(mark in doc.text for mark in MARKUP), doc.text
         assert doc.text.split("\n", 1)[0] == doc.meta["title"]
@@ -75,13 +76,13 @@ def test_splits_do_not_change_the_output_and_a_rerun_is_skipped(tmp_path):
 def test_other_languages_are_dropped_by_the_config(tmp_path):
     _, ingest, _ = _ingest(tmp_path / "out", wikipedia={"languages": ["en", "de"]})
     docs = _documents(tmp_path / "out" / "ingest" / "wikipedia")
-    assert sorted({d.language for d in docs}) == ["de", "en"] and ingest.documents_out == 4
+    assert sorted({d.language for d in docs}) == ["de", "en"] and ingest.documents_out == 304
 
 
 def test_cli_ingest_wikipedia(tmp_path, capsys):
     argv = ["ingest", "wikipedia", "--input", SAMPLE_GLOB, "--output", str(tmp_path / "out"), *BEAM_TEST_ARGS]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
-    assert "ingest/wikipedia:kept" in out and "langid/wikipedia: 8 documents in" in out
+    assert "ingest/wikipedia:kept" in out and "langid/wikipedia: 608 documents in" in out
     manifest = json.loads((tmp_path / "out" / "ingest" / "wikipedia" / "_MANIFEST.json").read_text())
-    assert manifest["counts"]["kept"] == 8
+    assert manifest["counts"]["kept"] == 608
