@@ -89,7 +89,8 @@ NEGATIVE_MARGIN = 1.5  # candidates drawn at 1.5x the needed rate, then cut to e
 
 def _reference_urls(path: str) -> Iterator[str]:
     """The normalized URLs of one `references` part (Wikipedia's cited URLs)."""
-    table = pq.read_table(path, columns=["url"])
+    with open_file(path, "rb") as handle:  # through fsspec: local paths, gs://, memory://
+        table = pq.read_table(handle, columns=["url"])
     for url in table.column("url").to_pylist():
         normalized = normalize_url(url or "")
         if normalized:

@@ -233,9 +233,13 @@ def models_folder(run: StageRun) -> str:
 
 def run_quality(run: StageRun) -> dict[str, Any]:
     models_dir = models_folder(run)
-    models = QualityModels(models_dir)
+    models = QualityModels(models_dir)  # no model at all is allowed: every document is then counted, in `all`
     if not models.languages:
-        raise UserError(f"quality: {models_dir} holds no <lang>.sp.model + <lang>.arpa.bin pair")
+        print(
+            f"quality: {models_dir} holds no <lang>.sp.model + <lang>.arpa.bin pair: every document "
+            "gets bucket `all`",
+            file=sys.stderr,
+        )
     config, beside = run.recipe.quality, read_cutoffs(models_dir)
     work = run.work
 

@@ -52,8 +52,6 @@ def model_files(language: str) -> tuple[str, str]:
     return f"{language}{SP_SUFFIX}", f"{language}{LM_SUFFIX}"
 
 
-MODEL_FILES = model_files
-
 
 def find_tool(name: str) -> str:
     """A KenLM tool: the one built next to this Python (the venv's bin), else one on PATH."""
@@ -66,7 +64,7 @@ def find_tool(name: str) -> str:
     raise UserError(f"{name} not found: `make install` builds KenLM's tools into .venv/bin")
 
 
-def vocab_size_for(lines: int, characters: int) -> int:
+def vocab_size_for(characters: int) -> int:
     """A vocabulary scaled to the corpus: 1.5 * sqrt(characters) pieces (vocabularies grow like the square
     root of the text, Heaps' law), rounded down to a multiple of 8 and kept within [1,000, 65,536].
 
@@ -75,9 +73,8 @@ def vocab_size_for(lines: int, characters: int) -> int:
     0.73 at 10,500 and 0.72 at 20,000; 4,000 also beat 10,500 on three other hold-out draws). So a few
     hundred KB gets the floor of 1,000, which the unigram trainer fills from that much text; 100M characters
     get 15,000; the cap, cc_net's 65,536 on its 1M Wikipedia documents, comes at 1.9G characters.
-    Reproducing cc_net's models means passing vocab_size=65536. `lines` does not enter the rule: how a dump
-    breaks paragraphs into lines says nothing of its vocabulary."""
-    del lines
+    Reproducing cc_net's models means passing vocab_size=65536. Lines do not enter the rule: how a dump breaks
+    paragraphs into lines says nothing of its vocabulary."""
     size = int(VOCAB_PER_SQRT_CHARACTER * math.sqrt(max(characters, 0))) // 8 * 8
     return max(MIN_VOCAB, min(MAX_VOCAB, size))
 
@@ -120,7 +117,7 @@ def train_language_model(
         count, characters, corpus_sha256 = _write_corpus(lines, corpus)
         if count == 0:
             raise UserError(f"quality model {language}: the corpus is empty after normalization")
-        asked = vocab_size if vocab_size is not None else vocab_size_for(count, characters)
+        asked = vocab_size if vocab_size is not None else vocab_size_for(characters)
         sp_arguments = sentencepiece_arguments(asked)
         model = io.BytesIO()
         try:

@@ -101,7 +101,7 @@ def test_training_writes_both_files_and_the_manifest_entry(tmp_path):
     assert entry["lines"] == len(normalized)
     assert entry["characters"] == sum(len(line) for line in normalized)
     assert entry["corpus_sha256"] == hashlib.sha256(corpus_bytes).hexdigest()
-    assert entry["vocab_size_requested"] == vocab_size_for(entry["lines"], entry["characters"]) == MIN_VOCAB
+    assert entry["vocab_size_requested"] == vocab_size_for(entry["characters"]) == MIN_VOCAB
     assert 100 < entry["vocab_size"] <= entry["vocab_size_requested"]
     arguments = entry["sentencepiece_arguments"]
     assert arguments["model_type"] == "unigram" and arguments["character_coverage"] == 0.9995
@@ -184,10 +184,10 @@ def test_a_failing_lmplz_is_a_one_line_user_error(tmp_path, monkeypatch):
 
 
 def test_vocab_size_scales_with_the_corpus_within_its_bounds():
-    assert vocab_size_for(0, 0) == MIN_VOCAB
-    assert vocab_size_for(2_000, 300_000) == MIN_VOCAB  # a few hundred KB: the floor
-    assert vocab_size_for(26_000, 6_840_000) == 3_920  # this repository's enwiki samples
-    assert vocab_size_for(10**6, 10**8) == 15_000
-    assert vocab_size_for(10**8, 10**11) == MAX_VOCAB == 65_536
-    sizes = [vocab_size_for(1, 10**k) for k in range(4, 12)]
+    assert vocab_size_for(0) == MIN_VOCAB
+    assert vocab_size_for(300_000) == MIN_VOCAB  # a few hundred KB: the floor
+    assert vocab_size_for(6_840_000) == 3_920  # this repository's enwiki samples
+    assert vocab_size_for(10**8) == 15_000
+    assert vocab_size_for(10**11) == MAX_VOCAB == 65_536
+    sizes = [vocab_size_for(10**k) for k in range(4, 12)]
     assert sizes == sorted(sizes) and all(size % 8 == 0 for size in sizes)
