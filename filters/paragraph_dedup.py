@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from filters.text_normalizer import line_hash
+from filters.text_normalizer import line_hashes
 from pipeline.document import Document
 from pipeline.hashing import unit_hash
 
@@ -50,8 +50,8 @@ def scope_ranks(segments: Iterable[str]) -> dict[str, int]:
 def line_keys(document: Document, scope: int) -> Iterator[tuple[tuple[int, int], LineCount]]:
     """One ((scope, line hash), (1, (document key, line index))) per line, for the counting combine."""
     key = document_key(document)
-    for index, line in enumerate(document.text.split("\n")):
-        yield (scope, line_hash(line)), (1, (key, index))
+    for index, digest in enumerate(line_hashes(document.text)):
+        yield (scope, digest), (1, (key, index))
 
 
 def merge_counts(counts: Iterable[LineCount]) -> LineCount:

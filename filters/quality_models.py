@@ -52,7 +52,6 @@ def model_files(language: str) -> tuple[str, str]:
     return f"{language}{SP_SUFFIX}", f"{language}{LM_SUFFIX}"
 
 
-
 def find_tool(name: str) -> str:
     """A KenLM tool: the one built next to this Python (the venv's bin), else one on PATH."""
     beside = Path(sys.executable).parent / name

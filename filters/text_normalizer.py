@@ -45,10 +45,24 @@ def normalize_for_dedup(line: str) -> str:
     return _PUNCT_OR_NON_PRINTING.sub("", line)
 
 
+def normalize_lines_for_dedup(text: str) -> list[str]:
+    """`normalize_for_dedup` of every line of a text, faster: lowercasing and digits once on the whole text."""
+    lines = _DIGIT.sub("0", text.lower()).split("\n")
+    return [_PUNCT_OR_NON_PRINTING.sub("", line.strip()) for line in lines]
+
+
 def line_hash(line: str) -> int:
     """cc_net's `str_hash` of the normalized line: SHA-1's first 8 bytes as a little-endian uint64."""
-    digest = hashlib.sha1(normalize_for_dedup(line).encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "little")
+    return _sha1_uint64(normalize_for_dedup(line))
+
+
+def line_hashes(text: str) -> list[int]:
+    """line_hash of every line of a text."""
+    return [_sha1_uint64(line) for line in normalize_lines_for_dedup(text)]
+
+
+def _sha1_uint64(normalized: str) -> int:
+    return int.from_bytes(hashlib.sha1(normalized.encode("utf-8")).digest()[:8], "little")
 
 
 @functools.cache

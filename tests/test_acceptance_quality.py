@@ -1,7 +1,7 @@
 """Quality models on real data in ../shared/data (skipped when it is absent): English models trained on the enwiki
 samples separate held-out Wikipedia paragraphs from the paragraphs of real CommonCrawl pages by perplexity,
 and CCNet's own output (Dolma's cc_en_head shards, carrying cc_net's perplexity and bucket) is scored and
-bucketed with cc_net's English cutoffs, its agreement printed."""
+bucketed with cc_net's English cutoffs and with cutoffs from the real CommonCrawl pages, the agreement printed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from filters.langid import LanguageIdentifier
 from filters.perplexity import BUCKETS, QualityModels, bucket_of, cutoffs_from_counts, pp
 from filters.quality_models import train_language_model
+from filters.reference_classifier import roc_auc
 from filters.text_normalizer import normalize
 from pipeline.document import Document
 from pipeline.hashing import unit_fraction
@@ -43,29 +44,9 @@ CCNET_EN_CUTOFFS = (340.0, 520.0)  # cc_net's cutoff.csv, English p30 and p60
 AUC_FLOOR = 0.8
 
 
-def roc_auc(lower: list[float], higher: list[float]) -> float:
+def separation_auc(lower: list[float], higher: list[float]) -> float:
     """P(a value of `lower` < a value of `higher`), ties counting half: the AUC of separating them."""
-    if not lower or not higher:
-        raise ValueError("both groups need values")
-    ranked = sorted([(v, 0) for v in lower] + [(v, 1) for v in higher])
-    wins, below, i = 0.0, 0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        tie_lower = sum(1 for _, g in ranked[i:j] if g == 0)
-        tie_higher = (j - i) - tie_lower
-        wins += tie_higher * (below + 0.5 * tie_lower)
-        below += tie_lower
-        i = j
-    return wins / (len(lower) * len(higher))
-
-
-def test_roc_auc_on_hand_examples():
-    assert roc_auc([1, 2], [3, 4]) == 1.0
-    assert roc_auc([3, 4], [1, 2]) == 0.0
-    assert roc_auc([1, 3], [2, 4]) == 0.75
-    assert roc_auc([1, 2], [2, 2]) == 0.75  # the tie at 2 counts half
+    return roc_auc([-v for v in lower] + [-v for v in higher], [True] * len(lower) + [False] * len(higher))
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -99,8 +80,8 @@ def english(tmp_path_factory) -> tuple[QualityModels, list[str], dict]:
     return QualityModels(str(folder)), sorted(held_out), entry
 
 
-def commoncrawl_paragraphs() -> list[str]:
-    """Paragraphs of the English documents of the real WARC/WET files (unique: revisits repeat pages)."""
+def commoncrawl_english() -> list[str]:
+    """The English documents of the real WARC/WET files, each text once (revisits repeat pages)."""
     identifier = LanguageIdentifier()
     found: set[str] = set()
     for path in sorted(COMMONCRAWL.iterdir()):
@@ -108,8 +89,13 @@ def commoncrawl_paragraphs() -> list[str]:
             continue
         for _, outcome in read_documents(str(path)):
             if isinstance(outcome, Document) and identifier.predict(outcome.text)[0] == "en":
-                found.update(_paragraphs(outcome.text))
+                found.add(outcome.text)
     return sorted(found)
+
+
+def commoncrawl_paragraphs() -> list[str]:
+    """Paragraphs of the English documents of the real WARC/WET files (unique)."""
+    return sorted({p for text in commoncrawl_english() for p in _paragraphs(text)})
 
 
 def test_held_out_wikipedia_has_lower_perplexity_than_commoncrawl(english):
@@ -120,7 +106,7 @@ def test_held_out_wikipedia_has_lower_perplexity_than_commoncrawl(english):
     assert len(held_out) >= 200 and len(web) >= 200
     wiki_pp = [models.perplexity(p, "en") for p in held_out]
     web_pp = [models.perplexity(p, "en") for p in web]
-    auc = roc_auc(wiki_pp, web_pp)
+    auc = separation_auc(wiki_pp, web_pp)
     wiki_median, web_median = sorted(wiki_pp)[len(wiki_pp) // 2], sorted(web_pp)[len(web_pp) // 2]
     print(
         f"\nAUC {auc:.4f}: {len(held_out)} held-out Wikipedia paragraphs (median pp {wiki_median}) vs "
@@ -157,6 +143,16 @@ def test_ccnet_documents_bucketed_with_ccnet_cutoffs(english):
     buckets = [bucket_of(value, CCNET_EN_CUTOFFS) for value in ours]
     assert all(bucket in BUCKETS for bucket in buckets)
     agree = sum(b == doc["metadata"]["bucket"] for b, doc in zip(buckets, docs, strict=True)) / len(docs)
+    # Our models' perplexities are on another scale than cc_net's: cutoffs from our own reference sample (the
+    # real CommonCrawl pages' document perplexities, p30/p60) are the comparable ones.
+    reference = (
+        Counter(models.perplexity(text, "en") for text in commoncrawl_english())
+        if COMMONCRAWL.is_dir()
+        else None
+    )
+    own_cutoffs = cutoffs_from_counts(reference) if reference else None
+    own = [bucket_of(value, own_cutoffs) for value in ours]
+    agree_own = sum(b == doc["metadata"]["bucket"] for b, doc in zip(own, docs, strict=True)) / len(docs)
     # cc_net's mine.py normalizes a whole document at once, which deletes its newlines (they are control
     # characters), so it scores the document as one line; ours scores line by line. Shown for comparison.
     model = models.model("en")
@@ -172,6 +168,8 @@ def test_ccnet_documents_bucketed_with_ccnet_cutoffs(english):
     print(
         f"\nCCNet cc_en_head documents: {len(docs)}, their buckets {Counter(d['metadata']['bucket'] for d in docs)}; "
         f"ours with cutoffs {CCNET_EN_CUTOFFS}: {Counter(buckets)}, agreement {agree:.2f} "
+        f"(with our own cutoffs {own_cutoffs} from {sum(reference.values()) if reference else 0} CommonCrawl pages: "
+        f"{Counter(own)}, agreement {agree_own:.2f}) "
         f"(scored as one line, as mine.py does: {agree_whole:.2f}); "
         f"Spearman of our perplexity with theirs {_spearman(ours, theirs):.2f} "
         f"(one line: {_spearman(whole, theirs):.2f}); "

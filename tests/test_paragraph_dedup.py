@@ -168,3 +168,10 @@ def test_normalize_lines_is_normalize_on_every_line():
     text = "  Ünïcode Ｆｕｌｌ１２３ «quote»\n\x01 control first\nΟΔΟΣ ΣΟΦΙΑΣ\n\tTabbed 42\n\n…end\u2000"
     assert normalize_lines(text) == [normalize(line) for line in text.split("\n")]
     assert normalize_lines("ASCII Only 7\n  x  ") == ["ascii only 0", "x"]
+
+
+def test_line_hashes_is_line_hash_on_every_line():
+    from filters.text_normalizer import line_hashes
+
+    text = "  Menu | Home 2024\n\x01 control first\nΣΟΦΙΑΣ «1»\n\n…"
+    assert line_hashes(text) == [line_hash(line) for line in text.split("\n")]
