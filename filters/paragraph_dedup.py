@@ -16,6 +16,7 @@ are joined back to their documents by key.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 
 from filters.text_normalizer import line_hashes
 from pipeline.document import Document
@@ -80,20 +81,7 @@ def keep_lines(document: Document, kept: Sequence[int]) -> Document | None:
     meta["original_nlines"] = str(len(lines))
     meta["original_length"] = str(len(document.text))
     meta["line_ids"] = ",".join(map(str, ids))
-    text = "\n".join(lines[i] for i in ids)
-    return Document(
-        id=document.id,
-        source=document.source,
-        text=text,
-        url=document.url,
-        timestamp=document.timestamp,
-        language=document.language,
-        language_score=document.language_score,
-        perplexity=document.perplexity,
-        bucket=document.bucket,
-        signals=dict(document.signals),
-        meta=meta,
-    )
+    return replace(document, text="\n".join(lines[i] for i in ids), meta=meta, signals=dict(document.signals))
 
 
 def dedup_in_memory(documents: Sequence[Document], scope_files: int = 0) -> list[Document]:

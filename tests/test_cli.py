@@ -19,7 +19,10 @@ def _cli(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
 def test_help_lists_the_stages():
     result = _cli("--help")
     assert result.returncode == 0
-    for command in ("ingest", "run", "train-tokenizer", "tokenize", "mix", "train", "generate"):
+    for command in (
+        "ingest", "run", "dedup-paragraphs", "train-quality", "score", "cutoffs", "train-classifier",
+        "train-tokenizer", "tokenize", "mix", "train", "generate",
+    ):  # fmt: skip
         assert command in result.stdout
 
 
@@ -45,6 +48,14 @@ def test_help_lists_the_stages():
             "unknown stage 'dedupe'",
         ),
         (["mix", "--tokens", "no/such/dir"], "no/such/dir"),
+        (["dedup-paragraphs", "--input", "no/such/dir", "--output", "OUT"], "not found: no/such/dir"),
+        (["train-quality", "--input", "no/such/dir", "--output", "OUT"], "not found: no/such/dir"),
+        (
+            ["score", "--input", "samples", "--models", "no/such/models", "--output", "OUT"],
+            "no part-*.parquet",
+        ),
+        (["cutoffs", "--input", "no/such/dir", "--models", "OUT"], "not found: no/such/dir"),
+        (["train-classifier", "--input", "no/such/dir", "--output", "OUT"], "not found: no/such/dir"),
         (["train", "--config", "no-such.yaml"], "config file not found"),
     ],
 )
