@@ -4,7 +4,8 @@ train_classifier:
     References (Wikipedia's cited URLs, normalized, distinct) + Documents (CommonCrawl, >= min_characters,
     keyed by normalized URL) -> JoinUrls (CoGroupByKey) -> positives: pages Wikipedia cites, plus any crawled
     reference pages the recipe names (WARC/WET or Parquet); candidates: every other page
-    -> DrawNegatives (seeded rank; about as many as positives, the smallest ranks) -> the `examples` table
+    -> DrawNegatives (seeded rank under 1.5x the rate that gives as many as positives; then exactly that many,
+    the smallest ranks, choosing by (rank, id) alone) -> the `examples` table
     then, in one process: examples -> held-out split by id -> fastText on the training units at the recipe's
     granularity -> held-out precision / recall / AUC, per document and per paragraph scored alone (RP #62)
     -> `classifier.bin`, `classifier.json`. Too few positives: no model, said in one line and recorded; the
@@ -160,9 +161,14 @@ class DrawNegatives(StageDoFn):
             yield rank, document
 
 
-def _cut_negatives(drawn: list, positives: int) -> Iterator[dict[str, Any]]:
-    for _, document in sorted(drawn, key=lambda pair: (pair[0], pair[1].id))[:positives]:
-        yield _example(document, False, "commoncrawl")
+def _first_ranks(ranks: list[tuple[float, str]], positives: int) -> set[str]:
+    """The ids of the `positives` smallest (rank, id): only ids travel to one worker, never pages."""
+    return {doc_id for _, doc_id in sorted(ranks)[:positives]}
+
+
+def _negative(pair: tuple[float, Document], chosen: set[str]) -> Iterator[dict[str, Any]]:
+    if pair[1].id in chosen:
+        yield _example(pair[1], False, "commoncrawl")
 
 
 def _long_enough(document: Document, min_characters: int) -> bool:
@@ -215,10 +221,14 @@ def select_examples(run: StageRun) -> dict[str, Any]:
             beam.pvalue.AsSingleton(n_positives),
             beam.pvalue.AsSingleton(n_candidates),
         ).with_outputs(REJECTS, COUNTS, main="drawn")
-        negatives = (
+        chosen = (
             drawn["drawn"]
-            | "CollectDrawn" >> beam.combiners.ToList()
-            | "CutNegatives" >> beam.FlatMap(_cut_negatives, beam.pvalue.AsSingleton(n_positives))
+            | "Ranks" >> beam.Map(lambda pair: (pair[0], pair[1].id))
+            | "CollectRanks" >> beam.combiners.ToList()
+            | "FirstRanks" >> beam.Map(_first_ranks, beam.pvalue.AsSingleton(n_positives))
+        )
+        negatives = drawn["drawn"] | "CutNegatives" >> beam.FlatMap(
+            _negative, beam.pvalue.AsSingleton(chosen)
         )
         outputs = {
             EXAMPLES.name: merge([positives, negatives], "AllExamples"),

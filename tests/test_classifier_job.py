@@ -160,3 +160,32 @@ def test_too_few_positives_skips_the_classifier_and_the_filter_says_so(tmp_path,
 def test_filter_decisions(bucket, signals, decision):
     document = Document(id="d", source="commoncrawl", text="x", bucket=bucket, signals=signals)
     assert filter_decision(document, FilterConfig()) == decision
+
+
+def test_crawled_reference_pages_the_recipe_names_are_positives(tmp_path):
+    """RedPajama's route: a crawl of the cited URLs, as WARC/WET files or Parquet documents."""
+    from conftest import REPO
+
+    cc, _ = _corpus(tmp_path)
+    rng = random.Random(11)
+    pages = [Document(id=f"ref-page-{i}", source="commoncrawl", text=prose(rng)) for i in range(30)]
+    write_part(tmp_path / "crawl", pages, "pages.parquet")
+    warc = REPO / "samples" / "commoncrawl" / "crawl-00000.warc.gz"
+    recipe = recipe_from_dict(
+        {
+            "classifier": {
+                **CLASSIFIER,
+                "reference_pages": [str(tmp_path / "crawl" / "pages.parquet"), str(warc)],
+            }
+        }
+    )
+    manifest, _ = run_one(
+        TRAIN_CLASSIFIER, recipe, {"documents": [str(cc)]}, str(tmp_path / "classifier"), BEAM
+    )
+    from_warc = manifest.counts["positive:reference_page"] - 30
+    assert from_warc > 0  # the sample WARC's pages of at least 200 characters
+    assert manifest.counts.get("positive:cited", 0) == 0
+    report = json.loads((tmp_path / "classifier" / REPORT_FILE).read_text())
+    assert report["status"] == "trained" and report["positives"] == 30 + from_warc
+    examples = pq.read_table(tmp_path / "classifier" / "examples").to_pylist()
+    assert sum(not e["wiki"] for e in examples) == 30 + from_warc
