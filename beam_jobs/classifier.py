@@ -82,6 +82,7 @@ EXAMPLES = SideOutput(
     sort_key=lambda row: (row["id"], row["text"]),
     part_key=lambda row: row["id"],
 )
+MIN_MEANINGFUL = 20  # held-out examples per label under which the printed figures carry a warning
 NEGATIVE_MARGIN = 1.5  # candidates drawn at 1.5x the needed rate, then cut to exactly as many as positives
 
 
@@ -492,7 +493,8 @@ def print_report(report: dict[str, Any]) -> None:
         print(
             f"held-out {name}: AUC {metrics['auc']:.3f}, precision {metrics['precision']:.3f}, recall "
             f"{metrics['recall']:.3f} at wiki_ref_prob >= {metrics['threshold']:g} "
-            f"({metrics['positives']} wiki, {metrics['negatives']} cc)"
+            f"({metrics['positives']} wiki, {metrics['negatives']} cc"
+            f"{'; too few to mean much' if min(metrics['positives'], metrics['negatives']) < MIN_MEANINGFUL else ''})"
         )
 
 
