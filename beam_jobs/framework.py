@@ -65,6 +65,7 @@ from pipeline.staging import WorkArea
 
 ARTIFACT_FOLDERS = {"references": "references"}  # artifacts that are a side output's folder in their stage's
 PER_SOURCE_ARTIFACTS = ("documents", "references")  # one per source; every other artifact is one per run
+ARTIFACT_ALIASES = {"against": "documents"}  # other sources' documents a stage compares with, never changes
 AUTO_PART_BYTES = 1 << 30  # output_shards 0: one part per GiB of a group's input
 FRAMEWORK_CODE = ("pipeline.document", "pipeline.io", "pipeline.parts", "beam_jobs.stage")
 
@@ -116,7 +117,7 @@ class Stage:
     def reads_from(self, artifact: str, recipe: Recipe, source: str | None) -> list[str]:
         """The sources whose `artifact` this stage (for `source`, or over all its sources) reads."""
         if artifact in self.inputs_from:
-            return sorted(set(self.inputs_from[artifact](recipe)) & set(recipe.sources))
+            return sorted(set(self.inputs_from[artifact](recipe)) & set(recipe.sources) - {source})
         return [source] if source else self.works_on(recipe)
 
 
@@ -160,7 +161,9 @@ def stage_key(run: StageRun) -> dict[str, Any]:
         if artifact in ARTIFACT_FOLDERS:  # a table inside its stage's folder: known by that stage's manifest
             inputs += [{**upstream_fingerprint(parent_folder(path)), "path": path} for path in paths]
             continue
-        folders = stage_folders(paths) if artifact == "documents" else paths
+        if not paths:
+            continue
+        folders = stage_folders(paths) if ARTIFACT_ALIASES.get(artifact, artifact) == "documents" else paths
         inputs += [upstream_fingerprint(path) for path in folders]
     if stage.extra_inputs is not None:
         inputs += [fingerprint(path) for path in stage.extra_inputs(run)]

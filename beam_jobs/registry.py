@@ -8,6 +8,7 @@ from beam_jobs.filter import FILTER
 from beam_jobs.framework import Stage
 from beam_jobs.ingest import INGEST
 from beam_jobs.langid import LANGID
+from beam_jobs.minhash import MINHASH
 from beam_jobs.mix import MIX
 from beam_jobs.paragraph_dedup import PARAGRAPH_DEDUP
 from beam_jobs.quality import QUALITY, TRAIN_QUALITY
@@ -25,6 +26,7 @@ REGISTRY: dict[str, Stage] = {
         QUALITY,
         TRAIN_CLASSIFIER,
         CLASSIFY,
+        MINHASH,
         FILTER,
         TRAIN_TOKENIZER,
         TOKENIZE,

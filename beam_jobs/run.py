@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from beam_jobs.framework import (
+    ARTIFACT_ALIASES,
     ARTIFACT_FOLDERS,
     PER_SOURCE_ARTIFACTS,
     Stage,
@@ -63,13 +64,14 @@ def resolve(recipe: Recipe) -> list[PlannedStage]:
                 if not recipe.sources:
                     raise ConfigError(f"{where}: {name} reads the recipe's sources, but it names none")
                 continue
+            produced = ARTIFACT_ALIASES.get(artifact, artifact)
             wanted: list[str | None] = (
-                list(stage.reads_from(artifact, recipe, None)) if artifact in PER_SOURCE_ARTIFACTS else [None]
+                list(stage.reads_from(artifact, recipe, None)) if produced in PER_SOURCE_ARTIFACTS else [None]
             )
-            found = {s: producers[(artifact, s)] for s in wanted if (artifact, s) in producers}
+            found = {s: producers[(produced, s)] for s in wanted if (produced, s) in producers}
             missing = [s for s in wanted if s not in found]
             if required and (missing or not wanted) and (sources or not stage.per_source):
-                makers = sorted(s.name for s in REGISTRY.values() if artifact in s.produces)
+                makers = sorted(s.name for s in REGISTRY.values() if produced in s.produces)
                 lacking = f" for {', '.join(str(s) for s in missing)}" if any(missing) else ""
                 raise ConfigError(
                     f"{where}: {name} reads `{artifact}`{lacking}, which no stage before it produces "

@@ -67,6 +67,16 @@ def _dedup_paragraphs(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _dedup_minhash(p: argparse.ArgumentParser) -> None:
+    _documents_stage(p, "near-deduplicated")
+    p.add_argument(
+        "--reference",
+        nargs="+",
+        metavar="DIR",
+        help="an already deduplicated corpus: compared with, never changed",
+    )
+
+
 def _train_quality(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--input", nargs="+", required=True, metavar="DIR", help="Wikipedia documents (a stage output)"
@@ -179,6 +189,12 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, b
         "CCNet's paragraph dedup: remove every line repeated within a scope (Beam)",
         _dedup_paragraphs,
         "beam_jobs.paragraph_dedup:main",
+        True,
+    ),
+    "dedup-minhash": (
+        "remove near-duplicate documents with MinHash LSH; clusters written for inspection (Beam)",
+        _dedup_minhash,
+        "beam_jobs.minhash:main",
         True,
     ),
     "train-quality": (

@@ -205,6 +205,51 @@ class FilterConfig:
 
 
 @dataclass(frozen=True)
+class MinhashConfig:
+    sources: list[str] = field(default_factory=lambda: list(CCNET_SOURCES))  # each is deduplicated on its own
+    # Sources whose documents each source above is also compared with, and never changed (CommonCrawl against
+    # C4); `reference` adds folders of an already deduplicated corpus (last year's), treated the same way.
+    against: list[str] = field(default_factory=list)
+    reference: list[str] = field(default_factory=list)
+    ngram: int = 5  # word n-gram shingles
+    digits: str = "keep"  # keep: documents that differ only in numbers stay apart; zero: digits -> 0; strip
+    num_perm: int = 128
+    hash: str = "xxhash"  # or sha1: datasketch's default, whose signatures ours equal
+    seed: int = 1  # the permutations' seed (datasketch's default)
+    threshold: float = 0.8  # target Jaccard; bands x rows are chosen from it unless given
+    bands: int = 0
+    rows: int = 0
+    # Candidate pairs are checked before they link: exact (Jaccard of the two shingle-hash sets), estimated (from
+    # the signatures), or none. With a check, a false positive costs only the check, so the bands are chosen
+    # with false positives weighted 0.05 (else datasketch's 0.5): recall near the threshold goes from 40% to 95%.
+    verify: str = "exact"
+    keep: str = "lowest_id"  # which document of a cluster is kept: lowest_id, or quality (lowest perplexity)
+    max_rounds: int = 16  # rounds of min-label propagation for the clusters (connected components)
+
+    def validate(self, where: str) -> None:
+        _known_sources(self.sources, f"{where}.sources")
+        _known_sources(self.against, f"{where}.against")
+        _at_least(self.ngram, 1, f"{where}.ngram")
+        if self.digits not in ("keep", "zero", "strip"):
+            raise ConfigError(f"{where}.digits: expected keep, zero or strip, got {self.digits!r}")
+        _between(self.num_perm, 2, 8192, f"{where}.num_perm")
+        if self.hash not in ("xxhash", "sha1"):
+            raise ConfigError(f"{where}.hash: expected xxhash or sha1, got {self.hash!r}")
+        _between(self.threshold, 0.01, 1.0, f"{where}.threshold")
+        if (self.bands > 0) != (self.rows > 0):
+            raise ConfigError(f"{where}: give both bands and rows, or neither")
+        if self.bands and self.bands * self.rows > self.num_perm:
+            raise ConfigError(
+                f"{where}: bands x rows ({self.bands * self.rows}) exceeds num_perm ({self.num_perm})"
+            )
+        if self.verify not in ("exact", "estimated", "none"):
+            raise ConfigError(f"{where}.verify: expected exact, estimated or none, got {self.verify!r}")
+        if self.keep not in ("lowest_id", "quality"):
+            raise ConfigError(f"{where}.keep: expected lowest_id or quality, got {self.keep!r}")
+        _between(self.max_rounds, 1, 64, f"{where}.max_rounds")
+
+
+@dataclass(frozen=True)
 class TokenizerConfig:
     vocab_size: int = 32000  # Llama 2 paper §2.2: same tokenizer as Llama 1, 32k
     character_coverage: float = 0.99995
@@ -281,6 +326,7 @@ class Recipe:
     quality: QualityConfig = field(default_factory=QualityConfig)
     classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
     filter: FilterConfig = field(default_factory=FilterConfig)
+    minhash: MinhashConfig = field(default_factory=MinhashConfig)
     tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
     tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
     mixture: MixtureConfig = field(default_factory=MixtureConfig)

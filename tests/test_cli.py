@@ -20,7 +20,7 @@ def test_help_lists_the_stages():
     result = _cli("--help")
     assert result.returncode == 0
     for command in (
-        "ingest", "run", "dedup-paragraphs", "train-quality", "score", "cutoffs", "train-classifier",
+        "ingest", "run", "dedup-paragraphs", "dedup-minhash", "train-quality", "score", "cutoffs", "train-classifier",
         "train-tokenizer", "tokenize", "mix", "train", "generate",
     ):  # fmt: skip
         assert command in result.stdout
@@ -50,6 +50,7 @@ def test_help_lists_the_stages():
         (["mix", "--tokens", "no/such/dir"], "no/such/dir"),
         (["dedup-paragraphs", "--input", "no/such/dir", "--output", "OUT"], "not found: no/such/dir"),
         (["train-quality", "--input", "no/such/dir", "--output", "OUT"], "not found: no/such/dir"),
+        (["dedup-minhash", "--input", "no/such/dir", "--output", "OUT"], "not found: no/such/dir"),
         (
             ["score", "--input", "samples", "--models", "no/such/models", "--output", "OUT"],
             "no part-*.parquet",
