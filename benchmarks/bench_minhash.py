@@ -17,7 +17,9 @@ and prints signatures/s for each (the fastest of --repeat runs), with shingling 
 datasketch (target >= 5x). The sha1 signatures are checked equal to datasketch's. Then the LSH banding
 datasketch would pick for --threshold and --num-perm. Last (--job N...; default 10k, 30k, 100k documents), the
 whole minhash stage on the DirectRunner with one worker over corpora of each size: documents/s, time per document
-(it should grow no faster than the shuffle's n log n) and the process's peak resident memory.
+(it should grow no faster than the shuffle's n log n) and the process's peak resident memory. Before that
+(unless --no-quality), precision, recall and F1 of the stage's clusters on every real text of ../shared/data
+with 1-3 injected near-duplicates each (~10k documents), against exact Jaccard over all pairs.
 """
 
 from __future__ import annotations
@@ -193,6 +195,67 @@ def bench_job(args: argparse.Namespace) -> None:
     print("  target: >= 2,000 documents/s per core; text-dedup ~1,350, datatrove ~160 (PEERS.md)")
 
 
+def bench_quality(args: argparse.Namespace) -> None:
+    """Precision, recall and F1 of the stage's clusters at the threshold, against exact Jaccard over all pairs, on
+    every real text of ../shared/data with 1-3 injected near-duplicates each (tests/near_duplicates.py)."""
+    import tempfile
+
+    sys.path.insert(0, str(REPO / "tests"))
+    import pyarrow.parquet as pq
+    from near_duplicates import (
+        cluster_pairs,
+        components,
+        duplicate_pairs,
+        evaluate,
+        evaluate_kept,
+        inject_near_duplicates,
+        real_texts,
+    )
+
+    from beam_jobs.framework import run_one
+    from beam_jobs.minhash import MINHASH
+    from pipeline.config import recipe_from_dict
+    from pipeline.document import Document
+    from pipeline.io import iter_documents, stage_parts, write_documents
+
+    documents, _ = inject_near_duplicates(real_texts(args.data, words=args.words), fraction=1.0, seed=1)
+    start = time.perf_counter()
+    truth = duplicate_pairs(documents, threshold=args.threshold)
+    truth_seconds = time.perf_counter() - start
+    closed = cluster_pairs(components(truth))
+    with tempfile.TemporaryDirectory(prefix="bench-minhash-quality-") as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        write_documents(
+            str(folder / "part-00000-of-00001.parquet"),
+            [Document(id=doc_id, source="commoncrawl", text=text) for doc_id, text in documents],
+        )
+        recipe = recipe_from_dict({"minhash": {"num_perm": args.num_perm, "threshold": args.threshold}})
+        run_one(
+            MINHASH, recipe, {"documents": [str(folder)]}, str(Path(tmp) / "out"),
+            ["--direct_num_workers=1", "--direct_running_mode=in_memory"], source="commoncrawl",
+        )  # fmt: skip
+        rows = pq.read_table(Path(tmp) / "out" / "clusters").to_pylist()
+        kept = {
+            d.id
+            for p in stage_parts(str(Path(tmp) / "out"))
+            for d in iter_documents(p, ["id", "source", "text"])
+        }
+    found = cluster_pairs({row["id"]: row["cluster"] for row in rows})
+    print(
+        f"\nquality at Jaccard {args.threshold}: {len(documents):,} documents (real text + injected near-duplicates), "
+        f"{len(truth):,} exact pairs (ground truth in {truth_seconds:.1f} s), {len(closed):,} in their components"
+    )
+    for name, target in (("against the components", closed), ("against the exact pairs", truth)):
+        m = evaluate(found, target)
+        print(f"  {name:<24} precision {m['precision']:.4f}  recall {m['recall']:.4f}  F1 {m['f1']:.4f}")
+    d = evaluate_kept(kept, documents, truth)
+    print(
+        f"  decisions: {d['residual_pairs']} duplicate pairs left, {d['wrongly_dropped']} wrongly dropped, "
+        f"{d['lost_groups']} of {d['groups']} groups lost, {d['excess_kept']} kept beyond one per group"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -206,6 +269,12 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.8)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; the fastest is reported")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--no-quality",
+        dest="quality",
+        action="store_false",
+        help="skip the precision/recall run on real text with injected near-duplicates",
+    )
     parser.add_argument(
         "--job",
         type=int,
@@ -222,6 +291,8 @@ def main() -> None:
         f"input: {len(texts):,} documents of {args.words} C4 words ({sum(map(len, texts)) / 1e6:.1f} M characters)"
     )
     bench_signatures(texts, args)
+    if args.quality:
+        bench_quality(args)
     if args.job:
         bench_job(args)
 

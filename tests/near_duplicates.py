@@ -405,6 +405,24 @@ def evaluate(found: set[Pair], truth: set[Pair]) -> dict[str, float | int]:
     }
 
 
+def components(pairs: Iterable[Pair]) -> dict[str, str]:
+    """Document -> the smallest document of its connected component in the graph of `pairs` (union-find): the
+    ground truth closed as clusters are, since clusters are connected components."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in list(parent)}
+
+
 def evaluate_kept(
     kept_ids: Iterable[str], documents: list[tuple[str, str]] | Iterable[str], truth: set[Pair]
 ) -> dict[str, float | int]:
@@ -422,21 +440,10 @@ def evaluate_kept(
     if unknown:
         raise ValueError(f"kept ids not in documents: {sorted(unknown)[:5]}")
     truth = _normalized(truth)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in truth:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    parent = components(truth)
     groups: dict[str, list[str]] = defaultdict(list)
-    for x in list(parent):
-        groups[find(x)].append(x)
+    for x, root in parent.items():
+        groups[root].append(x)
     residual = sum(1 for a, b in truth if a in kept and b in kept)
     dropped = [d for d in all_ids if d not in kept]
     return {

@@ -8,8 +8,10 @@ import pytest
 from near_duplicates import (
     SHARED_DATA,
     cluster_pairs,
+    components,
     duplicate_pairs,
     evaluate,
+    evaluate_kept,
     inject_near_duplicates,
     real_texts,
 )
@@ -26,22 +28,6 @@ if not SHARED_DATA.is_dir():
     pytest.skip(f"shared data not found at {SHARED_DATA}", allow_module_level=True)
 
 BEAM = ["--direct_num_workers=1", "--direct_running_mode=in_memory"]
-
-
-def components(pairs: set[tuple[str, str]]) -> dict[str, str]:
-    """Document -> the smallest document of its connected component in the graph of `pairs` (union-find)."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = root(a), root(b)
-        parent[max(ra, rb)] = min(ra, rb)
-    return {x: root(x) for x in parent}
 
 
 def test_duplicate_pairs_found_at_threshold_08_have_f1_at_least_095(tmp_path):
@@ -80,4 +66,11 @@ def test_duplicate_pairs_found_at_threshold_08_have_f1_at_least_095(tmp_path):
         f"rows {manifest.extra['rows']}; against the exact pairs themselves (not closed): precision "
         f"{raw['precision']:.4f}, recall {raw['recall']:.4f}, F1 {raw['f1']:.4f}"
     )
+    decisions = evaluate_kept(kept, documents, truth)
+    print(
+        f"decisions: {decisions['residual_pairs']} duplicate pairs left with both kept, {decisions['wrongly_dropped']} "
+        f"documents dropped that duplicate nothing, {decisions['lost_groups']} of {decisions['groups']} duplicate "
+        f"groups lost entirely, {decisions['excess_kept']} kept beyond one per group"
+    )
     assert metrics["f1"] >= 0.95
+    assert decisions["wrongly_dropped"] == 0 and decisions["lost_groups"] == 0
