@@ -153,3 +153,33 @@ def test_too_few_rounds_for_the_clusters_is_a_one_line_error(tmp_path):
         _run(tmp_path, path, minhash={"max_rounds": 1, "verify": "none", "threshold": 0.3})
     _, kept, clusters, _ = _run(tmp_path, path, name="enough", minhash={"verify": "none", "threshold": 0.3})
     assert list(kept) == ["path-00"] and {row["cluster"] for row in clusters} == {"path-00"}
+
+
+def test_against_another_source_drops_only_this_sources_copies(tmp_path):
+    """CommonCrawl against C4: a CommonCrawl page that duplicates a C4 page goes; C4 is read, never written."""
+    rng = random.Random(12)
+    c4 = [Document(id=f"c4-{i}", source="c4", text=prose(rng, 8)) for i in range(4)]
+    c4_folder = write_part(tmp_path / "c4", c4)
+    cc = [_doc("cc-copy-of-c4", c4[2].text), _doc("cc-own", prose(rng, 8))]
+    cc_folder = write_part(tmp_path / "cc", cc)
+    recipe = recipe_from_dict({"minhash": {"against": ["c4"]}})
+    inputs = {"documents": [str(cc_folder)], "against": [str(c4_folder)]}
+    manifest, _ = run_one(MINHASH, recipe, inputs, str(tmp_path / "out"), BEAM, source="commoncrawl")
+    kept = [d.id for part in stage_parts(str(tmp_path / "out")) for d in iter_documents(part)]
+    assert kept == ["cc-own"] and manifest.counts["duplicate_of_reference"] == 1
+    assert manifest.counts["reference:signed"] == 4
+
+
+def test_the_recipe_graph_reads_the_sources_it_is_compared_with():
+    from beam_jobs.run import resolve
+
+    recipe = recipe_from_dict(
+        {
+            "sources": {"commoncrawl": {"input": ["x"]}, "c4": {"input": ["y"]}},
+            "stages": ["ingest", "minhash"],
+            "minhash": {"sources": ["commoncrawl"], "against": ["c4"]},
+        }
+    )
+    minhash = {p.stage.name: p for p in resolve(recipe)}["minhash"]
+    assert minhash.sources == ["commoncrawl"]
+    assert {s: stage.name for s, stage in minhash.upstream["against"].items()} == {"c4": "ingest"}
