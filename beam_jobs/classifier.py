@@ -17,7 +17,6 @@ classify: ReadParts -> ScoreWikiReference (signals["wiki_ref_prob"]) -> WriteSta
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -61,6 +60,8 @@ from pipeline.io import (
     join,
     open_file,
     read_json,
+    resolve_path,
+    stage_parts,
     write_json,
 )
 from pipeline.rejects import Reject
@@ -183,9 +184,9 @@ def _keyed_by_url(document: Document):
 def select_examples(run: StageRun) -> dict[str, Any]:
     """The Beam part: the `examples` table (positives, then as many drawn negatives) in run.work."""
     config, seed = run.recipe.classifier, run.recipe.seed
-    reference_parts = sorted(p for folder in run.input("references") for p in _parquet_parts(folder))
+    reference_parts = sorted(p for folder in run.input("references") for p in stage_parts(folder))
     reference_pages = (
-        expand_inputs(config.reference_pages, _recipe_dir(run.recipe)) if config.reference_pages else []
+        expand_inputs(config.reference_pages, run.recipe.folder) if config.reference_pages else []
     )
 
     def build(pipeline: beam.Pipeline, progress_dir: str | None) -> None:
@@ -241,24 +242,11 @@ def select_examples(run: StageRun) -> dict[str, Any]:
     return run_beam(run, build)
 
 
-def _parquet_parts(folder: str) -> list[str]:
-    fs, resolved = filesystem(folder)
-    if not fs.isdir(resolved):
-        return []
-    return [
-        join(folder, os.path.basename(p)) for p in fs.ls(resolved, detail=False) if p.endswith(".parquet")
-    ]
-
-
-def _recipe_dir(recipe: Recipe) -> str | None:
-    return os.path.dirname(recipe.path) if recipe.path else None
-
-
 # ---- training and held-out figures (one process) --------------------------------------------------------
 
 
 def _examples(work: str) -> Iterator[dict[str, Any]]:
-    for part in sorted(_parquet_parts(join(work, EXAMPLES.name))):
+    for part in stage_parts(join(work, EXAMPLES.name)):
         with open_file(part, "rb") as handle:
             for batch in pq.ParquetFile(handle).iter_batches(batch_size=1024):
                 yield from batch.to_pylist()
@@ -322,7 +310,7 @@ def _metrics(scored: tuple[list[float], list[bool]], threshold: float) -> dict[s
 def run_train_classifier(run: StageRun) -> dict[str, Any]:
     config = run.recipe.classifier
     if config.model:
-        sha256 = copy_atomic(_resolve(run.recipe, config.model), join(run.work, MODEL_FILE))
+        sha256 = copy_atomic(given_model(run.recipe), join(run.work, MODEL_FILE))
         report = {"status": "given", "model": config.model, "sha256": sha256}
         print(f"train_classifier: using the model the recipe names ({config.model})", file=sys.stderr)
         write_json(join(run.work, REPORT_FILE), report)
@@ -347,7 +335,7 @@ def run_train_classifier(run: StageRun) -> dict[str, Any]:
         )
     write_json(join(run.work, REPORT_FILE), report)
     record["outputs"] = sorted(
-        record["outputs"] + [e for e in describe_files(run.work) if e["file"] in (MODEL_FILE, REPORT_FILE)],
+        record["outputs"] + describe_files(run.work, exclude=tuple(o["file"] for o in record["outputs"])),
         key=lambda e: e["file"],
     )
     record["documents_out"] = 0
@@ -356,16 +344,16 @@ def run_train_classifier(run: StageRun) -> dict[str, Any]:
     return record
 
 
-def _resolve(recipe: Recipe, path: str) -> str:
-    base = _recipe_dir(recipe)
-    return path if "://" in path or os.path.isabs(path) or not base else os.path.join(base, path)
+def given_model(recipe: Recipe) -> str:
+    """The fastText model the recipe names (`classifier.model`), taken from the recipe's folder if relative."""
+    return resolve_path(recipe.classifier.model, recipe.folder)
 
 
 def _classifier_inputs(run: StageRun) -> list[str]:
     config = run.recipe.classifier
-    files = [_resolve(run.recipe, config.model)] if config.model else []
+    files = [given_model(run.recipe)] if config.model else []
     if config.reference_pages:
-        files += expand_inputs(config.reference_pages, _recipe_dir(run.recipe))
+        files += expand_inputs(config.reference_pages, run.recipe.folder)
     return files
 
 
@@ -419,14 +407,13 @@ class ClassifyStep:
 
 def classifier_model(run: StageRun) -> str | None:
     """The classifier train_classifier wrote (None when it skipped training), or the recipe's model."""
-    for folder in run.input("classifier"):
-        path = join(folder, MODEL_FILE)
+    folders = run.input("classifier")
+    if folders:
+        path = join(folders[0], MODEL_FILE)
         fs, resolved = filesystem(path)
-        if fs.exists(resolved):
-            return path
-        return None
+        return path if fs.exists(resolved) else None
     if run.recipe.classifier.model:
-        return _resolve(run.recipe, run.recipe.classifier.model)
+        return given_model(run.recipe)
     raise UserError(
         "classify: no classifier: list train_classifier before classify in the recipe's stages, "
         "or set classifier.model to a fastText model"
@@ -453,9 +440,7 @@ CLASSIFY = Stage(
     groupable=True,
     sources=lambda recipe: recipe.classifier.sources,
     extra_inputs=lambda run: (
-        [_resolve(run.recipe, run.recipe.classifier.model)]
-        if run.recipe.classifier.model and not run.input("classifier")
-        else []
+        [given_model(run.recipe)] if run.recipe.classifier.model and not run.input("classifier") else []
     ),
 )
 

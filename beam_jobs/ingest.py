@@ -16,7 +16,6 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
@@ -250,8 +249,7 @@ def source_files(recipe: Recipe, source: str, spec: SourceSpec) -> list[str]:
         raise UserError(
             f"no ingest reader for source {source!r} yet; supported: {', '.join(sorted(READERS))}"
         )
-    base_dir = str(Path(recipe.path).parent) if recipe.path else None
-    return expand_inputs(spec.input, base_dir=base_dir)
+    return expand_inputs(spec.input, base_dir=recipe.folder)
 
 
 INGEST = Stage(

@@ -2,8 +2,9 @@
 
 ReadParts (this source's documents) + ReadReference (other sources' documents and reference folders: compared
     with, never changed)
- -> Sign (batches: shingles, vectorized signatures; filters/minhash.py) -> members (node, signature, rank)
- -> BandKeys ((band, band hash) -> node) -> GroupByKey -> LinkToSmallest: each member of a bucket is linked to
+ -> Sign (batches: shingles, vectorized signatures and band keys; filters/minhash.py) -> members (node,
+    signature, rank), band entries ((band, band key) -> (rank, node)), shingle-hash sets
+ -> Buckets (GroupByKey of the band entries) -> LinkToSmallest: each member of a bucket is linked to
     the bucket's smallest node, so a bucket of thousands of identical pages gives as many edges, never n^2
  -> Verify (minhash.verify): each edge joined with both documents' shingle-hash sets (exact) or signatures
     (estimated), kept when their Jaccard >= threshold; the bands are then chosen with false positives weighted
@@ -48,17 +49,20 @@ from filters.minhash import (
     band_keys_batch,
     describe_bands,
     estimated_jaccard,
+    hash_set,
+    hash_set_jaccard,
     optimal_bands,
     text_hashes,
 )
 from pipeline.config import MinhashConfig, Recipe, load_recipe
 from pipeline.document import Document
 from pipeline.errors import UserError
-from pipeline.io import find_parts
+from pipeline.io import find_parts, resolve_path
 from pipeline.rejects import Reject
 
 # Node keys: "n:<id>" for this source's documents, "r:<id>" for what it is compared with.
 NEW, REFERENCE = "n", "r"
+BANDS = "bands"  # Sign's band entries: ((band, band key), (rank, node))
 SHINGLES = "shingles"  # Sign's side output for exact verification: (node, its sorted unique shingle hashes)
 SIGN_BATCH = 256  # documents per vectorized signature batch
 CLUSTERS = SideOutput(
@@ -99,17 +103,22 @@ def bands_of(config: MinhashConfig) -> tuple[int, int]:
 
 
 def _rank(document: Document, reference: bool, keep: str) -> tuple:
-    quality = document.perplexity if keep == "quality" and document.perplexity is not None else float("inf")
-    return (not reference, quality if keep == "quality" else 0.0, document.id)
+    """Smaller is kept: a reference first, then (keep: quality) the lowest perplexity, then the lowest id."""
+    quality = 0.0
+    if keep == "quality":
+        quality = document.perplexity if document.perplexity is not None else float("inf")
+    return (not reference, quality, document.id)
 
 
 class Sign(StageDoFn):
-    """A batch of documents -> one Member per document with shingles (signatures computed together)."""
+    """A batch of documents -> one Member per document with shingles (signatures computed together), its band
+    entries ((band, band key), (rank, node)) and, for exact verification, its shingle-hash set."""
 
     def __init__(self, namespace: str, config: MinhashConfig, kind: str):
         super().__init__(namespace)
         self.config = config
         self.kind = kind
+        self.bands, self.rows = bands_of(config)
         self.hasher: MinHasher | None = None
 
     def setup(self):
@@ -135,27 +144,22 @@ class Sign(StageDoFn):
         if not signed:
             return
         signatures = self.hasher.signatures(hashes)
-        for document, signature, shingle_set in zip(signed, signatures, hashes, strict=True):
+        band_keys = band_keys_batch(signatures, self.bands, self.rows)
+        for document, signature, keys, shingle_set in zip(signed, signatures, band_keys, hashes, strict=True):
             self.count("reference:signed" if reference else "signed")
-            node = f"{self.kind}:{document.id}"
-            yield Member(node, _rank(document, reference, config.keep), signature.astype(np.uint32).tobytes())
+            member = Member(
+                f"{self.kind}:{document.id}",
+                _rank(document, reference, config.keep),
+                signature.astype(np.uint32).tobytes(),
+            )
+            yield member
+            for band, key in enumerate(keys.tolist()):  # only what linking needs crosses the bucket shuffle
+                yield pvalue.TaggedOutput(BANDS, ((band, key), (member.rank, member.node)))
             if config.verify == "exact":
-                yield pvalue.TaggedOutput(
-                    SHINGLES, (node, np.unique(shingle_set.astype(np.uint32)).tobytes())
-                )
+                yield pvalue.TaggedOutput(SHINGLES, (member.node, hash_set(shingle_set).tobytes()))
 
     def locate(self, element):
         return self.namespace, None, element[0].id if element else None
-
-
-def _band_entries(members: list[Member], bands: int, rows: int) -> Iterator[tuple[tuple[int, int], tuple]]:
-    """((band, band key), (rank, node)) per band of each member: only what linking needs crosses the shuffle."""
-    signatures = np.stack([np.frombuffer(m.signature, dtype=np.uint32) for m in members])
-    keys = band_keys_batch(signatures, bands, rows)
-    for member, row in zip(members, keys, strict=True):
-        entry = (member.rank, member.node)
-        for band, key in enumerate(row.tolist()):
-            yield (band, key), entry
 
 
 def _link_to_smallest(element) -> Iterator[tuple[str, str]]:
@@ -170,16 +174,11 @@ def _link_to_smallest(element) -> Iterator[tuple[str, str]]:
             yield (node, smallest) if node < smallest else (smallest, node)
 
 
-def exact_jaccard(a: bytes, b: bytes) -> float:
-    """Jaccard of two sorted unique uint32 shingle-hash sets (exact up to 32-bit hash collisions: about 1e-4
-    per pair of 600-shingle documents)."""
-    left, right = np.frombuffer(a, dtype=np.uint32), np.frombuffer(b, dtype=np.uint32)
-    shared = len(np.intersect1d(left, right, assume_unique=True))
-    union = len(left) + len(right) - shared
-    return shared / union if union else 1.0
+def _hash_set_jaccard(a: bytes, b: bytes) -> float:
+    return hash_set_jaccard(np.frombuffer(a, dtype=np.uint32), np.frombuffer(b, dtype=np.uint32))
 
 
-def signature_jaccard(a: bytes, b: bytes) -> float:
+def _signature_jaccard(a: bytes, b: bytes) -> float:
     return estimated_jaccard(np.frombuffer(a, dtype=np.uint32), np.frombuffer(b, dtype=np.uint32))
 
 
@@ -189,7 +188,7 @@ class Verify(StageDoFn):
     def __init__(self, namespace: str, threshold: float, exact: bool):
         super().__init__(namespace)
         self.threshold = threshold
-        self.similarity = exact_jaccard if exact else signature_jaccard
+        self.similarity = _hash_set_jaccard if exact else _signature_jaccard
 
     def handle(self, element):
         edge, ends = element  # ends: (node, payload) of the edge's two documents
@@ -342,11 +341,8 @@ def _batches(label: str):
 def run_minhash(run: StageRun) -> dict[str, Any]:
     config = run.recipe.minhash
     bands, rows = bands_of(config)
-    reference_parts = (
-        find_parts(run.input("against") + list(config.reference))
-        if (run.input("against") or config.reference)
-        else []
-    )
+    references = run.input("against") + reference_folders(run.recipe)
+    reference_parts = find_parts(references) if references else []
     print(f"{run.namespace}: {describe_bands(config.threshold, bands, rows)}", file=sys.stderr)
 
     def build(pipeline: beam.Pipeline, progress_dir: str | None) -> None:
@@ -356,10 +352,12 @@ def run_minhash(run: StageRun) -> dict[str, Any]:
             documents
             | _batches("BatchNew")
             | "SignNew"
-            >> beam.ParDo(Sign(run.namespace, config, NEW)).with_outputs(REJECTS, COUNTS, SHINGLES, main="m")
+            >> beam.ParDo(Sign(run.namespace, config, NEW)).with_outputs(
+                REJECTS, COUNTS, BANDS, SHINGLES, main="m"
+            )
         )
         rejects, counts = [read[REJECTS], new[REJECTS]], [read[COUNTS], new[COUNTS]]
-        members, shingle_sets = [new["m"]], [new[SHINGLES]]
+        members, band_entries, shingle_sets = [new["m"]], [new[BANDS]], [new[SHINGLES]]
         if reference_parts:
             refs = pipeline | "ReadReference" >> ReadParts(
                 reference_parts, f"{run.namespace}/reference", None
@@ -369,10 +367,11 @@ def run_minhash(run: StageRun) -> dict[str, Any]:
                 | _batches("BatchReference")
                 | "SignReference"
                 >> beam.ParDo(Sign(run.namespace, config, REFERENCE)).with_outputs(
-                    REJECTS, COUNTS, SHINGLES, main="m"
+                    REJECTS, COUNTS, BANDS, SHINGLES, main="m"
                 )
             )
             members.append(signed["m"])
+            band_entries.append(signed[BANDS])
             shingle_sets.append(signed[SHINGLES])
             rejects += [refs[REJECTS], signed[REJECTS]]
             # the reference's own reads are not this stage's input: count them under their own names
@@ -382,9 +381,7 @@ def run_minhash(run: StageRun) -> dict[str, Any]:
             counts.append(signed[COUNTS])
         every = merge(members, "AllMembers")
         edges = (
-            every
-            | _batches("BatchBands")
-            | "BandKeys" >> beam.FlatMap(_band_entries, bands, rows)
+            merge(band_entries, "AllBandEntries")
             | "Buckets" >> beam.GroupByKey()
             | "LinkToSmallest" >> beam.FlatMap(_link_to_smallest)
             | "DistinctEdges" >> beam.Distinct()
@@ -443,6 +440,11 @@ def run_minhash(run: StageRun) -> dict[str, Any]:
     return record
 
 
+def reference_folders(recipe: Recipe) -> list[str]:
+    """`minhash.reference`, each taken from the recipe's folder when relative."""
+    return [resolve_path(folder, recipe.folder) for folder in recipe.minhash.reference]
+
+
 def _by_cluster(element) -> Iterator[tuple[str, Member]]:
     """Members that are in the edge graph go to their label's cluster; the others are no cluster at all."""
     _, grouped = element
@@ -463,7 +465,7 @@ MINHASH = Stage(
     per_source=True,
     sources=lambda recipe: recipe.minhash.sources,
     inputs_from={"against": lambda recipe: recipe.minhash.against},
-    extra_inputs=lambda run: [p for folder in run.recipe.minhash.reference for p in find_parts([folder])],
+    extra_inputs=lambda run: [p for folder in reference_folders(run.recipe) for p in find_parts([folder])],
 )
 
 

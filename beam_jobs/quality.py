@@ -29,7 +29,15 @@ from filters.perplexity import QualityModels, bucket_of, cutoffs_from_counts, pe
 from filters.quality_models import model_files, train_language_model
 from pipeline.config import QualityConfig, Recipe, load_recipe
 from pipeline.errors import UserError
-from pipeline.io import copy_atomic, filesystem, find_parts, iter_documents, join, read_json, write_json
+from pipeline.io import (
+    filesystem,
+    find_parts,
+    iter_documents,
+    join,
+    read_json,
+    resolve_path,
+    write_json,
+)
 
 MODELS_FILE = "models.json"
 CUTOFFS_FILE = "cutoffs.json"
@@ -68,29 +76,27 @@ def run_train_quality(run: StageRun) -> dict[str, Any]:
         finally:
             for handle in corpora.values():
                 handle.close()
-        local = os.path.join(tmp, "models")
-        os.makedirs(local)
         for language in sorted(corpora):
-            if not language:
-                skipped["(none)"] = "documents without a language"
-            elif characters[language] < config.min_characters:
-                skipped[language] = f"{characters[language]:,} characters < quality.min_characters"
-            else:
-                with open(os.path.join(tmp, f"{language}.txt")) as lines:
-                    models[language] = train_language_model(
-                        language,
-                        (line.rstrip("\n") for line in lines),
-                        local,
-                        order=config.order,
-                        vocab_size=config.vocab_size or None,
-                        memory=config.lmplz_memory,
-                        tmp_dir=tmp,
-                    )
-                for name in model_files(language):
-                    copy_atomic(os.path.join(local, name), join(run.work, name))
-                counts[f"trained:{language}"] += documents[language]
+            if not language or characters[language] < config.min_characters:
+                why = (
+                    "documents without a language"
+                    if not language
+                    else (f"{characters[language]:,} characters < quality.min_characters")
+                )
+                skipped[language or "(none)"] = why
+                counts[f"no_model:{language or 'none'}"] += documents[language]
                 continue
-            counts[f"no_model:{language or 'none'}"] += documents[language]
+            with open(os.path.join(tmp, f"{language}.txt")) as lines:  # the models go straight to run.work
+                models[language] = train_language_model(
+                    language,
+                    (line.rstrip("\n") for line in lines),
+                    run.work,
+                    order=config.order,
+                    vocab_size=config.vocab_size or None,
+                    memory=config.lmplz_memory,
+                    tmp_dir=tmp,
+                )
+            counts[f"trained:{language}"] += documents[language]
     for language, why in sorted(skipped.items()):
         print(f"train_quality: no model for {language}: {why}", file=sys.stderr)
     write_json(join(run.work, MODELS_FILE), {"models": models, "skipped": skipped})
@@ -224,7 +230,7 @@ def models_folder(run: StageRun) -> str:
     if upstream:
         return upstream[0]
     if run.recipe.quality.models:
-        return run.recipe.quality.models
+        return resolve_path(run.recipe.quality.models, run.recipe.folder)
     raise UserError(
         "quality: no models to score with: list train_quality before quality in the recipe's stages, "
         "or set quality.models to a folder of <lang>.sp.model and <lang>.arpa.bin"
@@ -268,7 +274,9 @@ def run_quality(run: StageRun) -> dict[str, Any]:
         _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
 
     record = run_beam(run, build)
-    record["outputs"] += [e for e in describe_files(work) if e["file"] == CUTOFFS_FILE]
+    record["outputs"] += describe_files(
+        work, exclude=tuple(o["file"] for o in record["outputs"])
+    )  # cutoffs.json
     table = read_json(join(work, CUTOFFS_FILE))
     record["extra"] = {
         "models": models_dir,

@@ -285,6 +285,19 @@ def jaccard(a: set | list, b: set | list) -> float:
     return len(a & b) / union if union else 1.0
 
 
+def hash_set(hashes: np.ndarray) -> np.ndarray:
+    """A document's distinct shingle hashes as sorted uint32: what `hash_set_jaccard` compares."""
+    return np.unique(hashes.astype(np.uint32))
+
+
+def hash_set_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard of two `hash_set`s: exact up to 32-bit hash collisions (about 1e-4 per pair of 600-shingle
+    documents), and far smaller to carry than the shingles."""
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - shared
+    return shared / union if union else 1.0
+
+
 def collision_probability(jaccard: float, bands: int, rows: int) -> float:
     """The chance that two documents of this Jaccard similarity share at least one band key."""
     return 1.0 - (1.0 - jaccard**rows) ** bands

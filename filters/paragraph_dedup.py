@@ -36,7 +36,7 @@ def document_key(document: Document) -> str:
 
 def segment_of(document: Document) -> str:
     """The input file a document came from: CommonCrawl's segment, else the document's own id."""
-    return document.meta.get(SEGMENT_META) or document.meta.get("source_file") or document.id
+    return document.meta.get(SEGMENT_META) or document.id
 
 
 def scope_of(segment: str, ranks: Mapping[str, int], scope_files: int) -> int:

@@ -346,6 +346,11 @@ class Recipe:
         except ConfigError as exc:
             raise ConfigError(f"{self.path}: {exc}" if self.path else str(exc)) from None
 
+    @property
+    def folder(self) -> str | None:
+        """The recipe file's folder: relative paths in it (inputs, models, references) are taken from there."""
+        return str(Path(self.path).parent) if self.path else None
+
     def with_sources(self, sources: dict[str, SourceSpec]) -> Recipe:
         return dataclasses.replace(self, sources=sources)
 

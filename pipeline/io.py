@@ -68,12 +68,18 @@ def is_remote(path: str) -> bool:
     return "://" in path and not path.startswith("file://")
 
 
+def resolve_path(path: str, base_dir: str | None) -> str:
+    """A relative local path taken from `base_dir` (a recipe's folder); absolute paths and URLs as given."""
+    if base_dir and "://" not in path and not os.path.isabs(path):
+        return str(Path(base_dir) / path)
+    return path
+
+
 def expand_inputs(patterns: Iterable[str], base_dir: str | None = None) -> list[str]:
     """Expand paths and globs to a sorted, de-duplicated file list; a pattern that matches nothing is a UserError."""
     found: set[str] = set()
     for pattern in patterns:
-        if base_dir and not is_remote(pattern) and not os.path.isabs(pattern):
-            pattern = str(Path(base_dir) / pattern)
+        pattern = resolve_path(pattern, base_dir)
         fs, resolved = filesystem(pattern)
         protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
         if fs.isdir(resolved):

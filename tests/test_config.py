@@ -155,3 +155,17 @@ def test_a_recipe_that_is_not_utf8_names_the_line_and_byte(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_recipe(recipe)
     assert str(caught.value) == f"{recipe}: line 3: not UTF-8 (byte 0xff at offset 32)"
+
+
+def test_relative_paths_in_a_recipe_are_taken_from_its_folder(tmp_path):
+    from pipeline.io import resolve_path
+
+    path = tmp_path / "recipes" / "r.yaml"
+    path.parent.mkdir()
+    path.write_text("quality: {models: models}\nminhash: {reference: [last-year]}\n")
+    recipe = load_recipe(path)
+    assert recipe.folder == str(path.parent)
+    assert resolve_path(recipe.quality.models, recipe.folder) == str(path.parent / "models")
+    assert resolve_path("gs://bucket/models", recipe.folder) == "gs://bucket/models"
+    assert resolve_path("/abs/models", recipe.folder) == "/abs/models"
+    assert resolve_path("models", None) == "models"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import fsspec
 import pytest
-from test_quality_models import prose
+from ccnet_fixtures import town_paragraphs
 
 from filters.perplexity import (
     LanguageModel,
@@ -38,7 +38,7 @@ BOILERPLATE = (
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("quality-models")
-    train_language_model("en", prose(seed=1, paragraphs=300), str(folder))
+    train_language_model("en", town_paragraphs(seed=1, paragraphs=300), str(folder))
     (folder / "fr.sp.model").write_bytes((folder / "en.sp.model").read_bytes())  # no fr.arpa.bin: no model
     return str(folder)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import random
 import sys
 
 import fsspec
 import kenlm
 import pytest
 import sentencepiece as spm
+from ccnet_fixtures import town_paragraphs
 
 from filters import quality_models
 from filters.quality_models import (
@@ -26,61 +26,7 @@ from filters.quality_models import (
 from filters.text_normalizer import normalize
 from pipeline.errors import UserError
 
-SYLLABLES = ["ar", "bel", "cor", "dan", "el", "fen", "gar", "hol", "ist", "kar", "lin", "mor", "nes", "or"]
-REGIONS = ["northern", "southern", "eastern", "western", "central", "coastal"]
-TRADES = ["fishing", "farming", "timber", "wool", "tourism", "brewing", "shipbuilding", "pottery"]
-BUILDINGS = ["church", "town hall", "castle", "bridge", "mill", "market hall", "abbey"]
-JOBS = ["painter", "poet", "engineer", "botanist", "architect", "composer", "historian"]
-COMPASS = ["north", "south", "east", "west"]
-
-
-def _name(rng: random.Random) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
-
-
-def _sentence(rng: random.Random, town: str) -> str:
-    kind = rng.randrange(6)
-    if kind == 0:
-        return f"{town} is a town in the {rng.choice(REGIONS)} part of {_name(rng)}."
-    if kind == 1:
-        return (
-            f"It lies on the {rng.choice(['left', 'right'])} bank of the {_name(rng)} river, about "
-            f"{rng.randint(3, 90)} kilometres {rng.choice(COMPASS)} of {_name(rng)}."
-        )
-    if kind == 2:
-        return (
-            f"The town had a population of {rng.randint(900, 90000)} at the {rng.randint(1900, 2020)} census."
-        )
-    if kind == 3:
-        first, second = rng.sample(TRADES, 2)
-        return (
-            f"Its economy has long been based on {first} and {second}, and a market is held there every week."
-        )
-    if kind == 4:
-        return (
-            f"The {rng.choice(BUILDINGS)} was built in the {rng.randint(11, 19)}th century and is one of the "
-            f"oldest buildings in the {rng.choice(REGIONS)} part of the town."
-        )
-    return (
-        f"The {rng.choice(JOBS)} {_name(rng)} {_name(rng)} was born in {town} in {rng.randint(1700, 1990)} "
-        f"and lived there for most of the rest of his life."
-    )
-
-
-def prose(seed: int, paragraphs: int) -> list[str]:
-    """Seeded encyclopedic paragraphs about invented towns: a title line, then paragraphs of 3-6 sentences."""
-    rng = random.Random(seed)
-    lines: list[str] = []
-    for _ in range(paragraphs):
-        town = _name(rng)
-        if rng.random() < 0.3:
-            lines.append(town)
-        lines.append(" ".join(_sentence(rng, town) for _ in range(rng.randint(3, 6))))
-        lines.append("")
-    return lines
-
-
-CORPUS = prose(seed=1, paragraphs=300)
+CORPUS = town_paragraphs(seed=1, paragraphs=300)
 
 
 def _sha256(path) -> str:
