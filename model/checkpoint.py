@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -65,11 +66,21 @@ def save_checkpoint(path: str | Path, payload: dict[str, Any]) -> None:
 
 
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
-    """Our checkpoint as a dict (tensors on CPU), its checksums verified and removed; a corrupt or foreign
-    file raises CheckpointError."""
+    """Our single-file checkpoint as a dict (tensors on CPU), its checksums verified and removed; a corrupt or
+    foreign file raises CheckpointError."""
     path = Path(local_checkpoint(str(path)))
     if path.is_dir():
         path = path / CHECKPOINT_NAME
+    payload = read_payload(path)
+    for key in ("model_args", "model"):
+        if key not in payload:
+            raise CheckpointError(f"{path}: checkpoint has no {key!r} entry")
+    return payload
+
+
+def read_payload(path: str | Path) -> dict[str, Any]:
+    """Any file save_checkpoint wrote (a checkpoint, a sharded checkpoint's train_state.pt), verified."""
+    path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"checkpoint not found: {path}")
     payload = _torch_load(path)
@@ -91,9 +102,6 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
         )
     if payload.get("rope_layout") != ROPE_LAYOUT:
         raise CheckpointError(f"{path}: rope_layout {payload.get('rope_layout')!r}, expected {ROPE_LAYOUT!r}")
-    for key in ("model_args", "model"):
-        if key not in payload:
-            raise CheckpointError(f"{path}: checkpoint has no {key!r} entry")
     return payload
 
 
@@ -228,7 +236,30 @@ def unpermute_rotary(weight: torch.Tensor, n_heads: int) -> torch.Tensor:
 
 # ---------------------------------------------------------------- Meta's layout
 
-_META_PARAMS = ("dim", "multiple_of", "n_heads", "n_layers", "norm_eps", "vocab_size")
+# The fields of Meta's LLaMA-1 ModelArgs (facebookresearch/llama @57b0eb6, llama/model.py): its loader does
+# ModelArgs(max_seq_len=..., max_batch_size=..., **params), so params.json may hold only these. Ours (rope_theta,
+# max_seq_len, the RoPE layout) go in OURS_NAME beside it.
+META_MODEL_ARGS = (
+    "dim",
+    "n_layers",
+    "n_heads",
+    "vocab_size",
+    "multiple_of",
+    "norm_eps",
+    "max_batch_size",
+    "max_seq_len",
+)
+META_PARAMS = (
+    "dim",
+    "multiple_of",
+    "n_heads",
+    "n_layers",
+    "norm_eps",
+    "vocab_size",
+)  # what the release writes
+OURS_NAME = "llama_data.json"
+# Model-parallel shards of Meta's release by model width (download.sh: 7B 1, 13B 2, 33B 4, 65B 8); else one.
+META_SHARDS = {4096: 1, 5120: 2, 6656: 4, 8192: 8}
 # Dimension along which model-parallel shards are concatenated (transformers' converter; tinygrad concat_weights).
 # Parameters not listed (the norms) are replicated on every rank.
 _META_CONCAT_DIM = {
@@ -243,23 +274,66 @@ _META_CONCAT_DIM = {
     "output": 0,
 }
 
+# A model's weights as export reads them: an in-memory state dict, or a sharded checkpoint folder read one
+# tensor at a time (model/sharded.py), so an export holds one tensor or one output file, never the model.
+TensorSource = dict[str, torch.Tensor] | Path
 
-def export_meta(state: dict[str, torch.Tensor], args: ModelArgs, directory: str | Path) -> Path:
-    """Write params.json and consolidated.00.pth (one model-parallel shard) the way Meta's v1 release does.
 
-    params.json records the real vocab_size (Meta's says -1 and takes it from the tokenizer) plus rope_theta
-    (a later Code Llama key), so the folder describes the model without its tokenizer.
+def _tensor_names(source: TensorSource) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
+    if isinstance(source, dict):
+        return {name: (tuple(t.shape), t.dtype) for name, t in source.items()}
+    from model.sharded import tensor_shapes
+
+    return {name: (tuple(shape), dtype) for name, (shape, dtype) in tensor_shapes(source).items()}
+
+
+def _read(source: TensorSource, names: list[str]):
+    """(name, tensor) for these names, on the CPU, one at a time."""
+    if isinstance(source, dict):
+        for name in names:
+            yield name, source[name].detach().cpu()
+        return
+    from model.sharded import read_tensors
+
+    yield from read_tensors(source, names)
+
+
+def export_meta(
+    source: TensorSource,
+    args: ModelArgs,
+    directory: str | Path,
+    dtype: torch.dtype = torch.float32,
+    tokenizer: str | Path | None = None,
+) -> Path:
+    """Write params.json and consolidated.NN.pth the way Meta's v1 release does (one file per model-parallel
+    shard, as many as the release has for this width), plus OURS_NAME and the tokenizer.model when given.
+
+    params.json holds Meta's keys only, with the real vocab_size (Meta's says -1 and takes it from the
+    tokenizer). Shard k is built by reading every tensor and keeping its k-th slice: memory holds one shard.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    params = {key: getattr(args, key) for key in _META_PARAMS} | {"rope_theta": args.rope_theta}
-    weights = {name: tensor.detach().cpu().contiguous() for name, tensor in state.items()}
-    # Meta's checkpoints carry the RoPE inverse frequencies; their loader ignores them (strict=False).
-    weights["rope.freqs"] = 1.0 / (
-        args.rope_theta ** (torch.arange(0, args.head_dim, 2).float() / args.head_dim)
-    )
-    _atomic_torch_save(weights, directory / "consolidated.00.pth")
+    names = list(_tensor_names(source))
+    shards = META_SHARDS.get(args.dim, 1)
+    for shard in range(shards):
+        weights = {}
+        for name, tensor in _read(source, names):
+            kind = name.split(".")[-2]  # "layers.0.attention.wq.weight" -> "wq"
+            if kind in _META_CONCAT_DIM and shards > 1:
+                tensor = tensor.chunk(shards, dim=_META_CONCAT_DIM[kind])[shard]
+            weights[name] = tensor.to(dtype).contiguous()
+        # Meta's checkpoints carry the RoPE inverse frequencies; their loader ignores them (strict=False).
+        weights["rope.freqs"] = 1.0 / (
+            args.rope_theta ** (torch.arange(0, args.head_dim, 2).float() / args.head_dim)
+        )
+        _atomic_torch_save(weights, directory / f"consolidated.{shard:02d}.pth")
+        del weights
+    params = {key: getattr(args, key) for key in META_PARAMS}
+    ours = {"rope_theta": args.rope_theta, "max_seq_len": args.max_seq_len, "rope_layout": ROPE_LAYOUT}
     write_atomic(str(directory / "params.json"), (json.dumps(params, indent=2) + "\n").encode())
+    write_atomic(str(directory / OURS_NAME), (json.dumps(ours, indent=2) + "\n").encode())
+    if tokenizer is not None:
+        write_atomic(str(directory / "tokenizer.model"), Path(tokenizer).read_bytes())
     return directory
 
 
@@ -290,6 +364,7 @@ def import_meta(directory: str | Path, max_seq_len: int = 2048) -> tuple[ModelAr
             else parts[0]
         )
     vocab_size = state["tok_embeddings.weight"].shape[0]
+    ours = _read_json(directory / OURS_NAME) if (directory / OURS_NAME).is_file() else {}
     try:
         args = ModelArgs(
             dim=int(params["dim"]),
@@ -298,8 +373,8 @@ def import_meta(directory: str | Path, max_seq_len: int = 2048) -> tuple[ModelAr
             vocab_size=vocab_size,
             multiple_of=int(params.get("multiple_of", 256)),
             norm_eps=float(params["norm_eps"]),
-            rope_theta=float(params.get("rope_theta", 10000.0)),
-            max_seq_len=max_seq_len,
+            rope_theta=float(ours.get("rope_theta", params.get("rope_theta", 10000.0))),
+            max_seq_len=int(ours.get("max_seq_len", max_seq_len)),
         )
     except KeyError as exc:
         raise CheckpointError(f"{params_path}: missing key {exc}") from None
@@ -338,13 +413,17 @@ def hf_names(n_layers: int) -> dict[str, str]:
 def to_hf_state_dict(state: dict[str, torch.Tensor], args: ModelArgs) -> dict[str, torch.Tensor]:
     """Our (Meta) names and RoPE pairing -> HF names, with wq/wk rows permuted to HF's pairing."""
     names = hf_names(args.n_layers)
-    out = {}
-    for name, tensor in state.items():
-        tensor = tensor.detach().cpu()
-        if name.endswith(("attention.wq.weight", "attention.wk.weight")):
-            tensor = permute_rotary(tensor, args.n_heads)
-        out[names[name]] = tensor.contiguous()
-    return out
+    return dict(to_hf_tensor(name, tensor, args, names) for name, tensor in state.items())
+
+
+def to_hf_tensor(
+    name: str, tensor: torch.Tensor, args: ModelArgs, names: dict[str, str]
+) -> tuple[str, torch.Tensor]:
+    """One of our tensors as HF names and lays it out (`names`: hf_names(args.n_layers))."""
+    tensor = tensor.detach().cpu()
+    if name.endswith(("attention.wq.weight", "attention.wk.weight")):
+        tensor = permute_rotary(tensor, args.n_heads)
+    return names[name], tensor.contiguous()
 
 
 def from_hf_state_dict(state: dict[str, torch.Tensor], args: ModelArgs) -> dict[str, torch.Tensor]:
@@ -393,23 +472,66 @@ def hf_config(
     }
 
 
+HF_SHARD_BYTES = 2 << 30  # safetensors files of at most ~2 GiB: an export holds one in memory
+
+
 def export_hf(
-    state: dict[str, torch.Tensor],
+    source: TensorSource,
     args: ModelArgs,
     directory: str | Path,
     bos_id: int = 1,
     eos_id: int = 2,
     dtype: torch.dtype = torch.float32,
+    tokenizer: str | Path | None = None,
+    shard_bytes: int = HF_SHARD_BYTES,
 ) -> Path:
-    """Write config.json and model.safetensors for `LlamaForCausalLM.from_pretrained(directory)`."""
+    """Write config.json and the weights for `LlamaForCausalLM.from_pretrained(directory)`, and with a
+    tokenizer the files `AutoTokenizer.from_pretrained(directory)` reads (tokenization/hf_tokenizer.py).
+
+    The weights are one model.safetensors, or model-0000k-of-0000n.safetensors files of at most `shard_bytes`
+    plus model.safetensors.index.json (transformers' sharded layout); each file is built from tensors read one
+    at a time, so memory holds one file's tensors."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    shapes = _tensor_names(source)
+    names = hf_names(args.n_layers)
+    files: list[list[str]] = [[]]
+    size = 0
+    for name, (shape, _) in shapes.items():
+        nbytes = math.prod(shape) * dtype.itemsize
+        if files[-1] and size + nbytes > shard_bytes:
+            files.append([])
+            size = 0
+        files[-1].append(name)
+        size += nbytes
+    file_names = (
+        ["model.safetensors"]
+        if len(files) == 1
+        else [f"model-{i + 1:05d}-of-{len(files):05d}.safetensors" for i in range(len(files))]
+    )
+    weight_map, total = {}, 0
+    for file_name, members in zip(file_names, files, strict=True):
+        tensors = {}
+        for name, tensor in _read(source, members):
+            hf_name, tensor = to_hf_tensor(name, tensor, args, names)
+            tensors[hf_name] = tensor.to(dtype).contiguous()
+            weight_map[hf_name] = file_name
+            total += tensors[hf_name].nbytes
+        with atomic_name(str(directory / file_name)) as temp:
+            # "format": "pt" is what from_pretrained checks; rope_layout documents the permutation applied.
+            save_file(tensors, temp, metadata={"format": "pt", "rope_layout": HF_ROPE_LAYOUT})
+        del tensors
+    if len(files) > 1:
+        index = {"metadata": {"total_size": total}, "weight_map": dict(sorted(weight_map.items()))}
+        write_atomic(
+            str(directory / "model.safetensors.index.json"), (json.dumps(index, indent=2) + "\n").encode()
+        )
     config = hf_config(args, bos_id, eos_id, dtype)
-    tensors = {name: t.to(dtype) for name, t in to_hf_state_dict(state, args).items()}
-    with atomic_name(str(directory / "model.safetensors")) as temp:
-        # "format": "pt" is what from_pretrained checks; rope_layout documents the permutation already applied.
-        save_file(tensors, temp, metadata={"format": "pt", "rope_layout": HF_ROPE_LAYOUT})
     write_atomic(str(directory / "config.json"), (json.dumps(config, indent=2) + "\n").encode())
+    if tokenizer is not None:
+        from tokenization.hf_tokenizer import write_hf_tokenizer
+
+        write_hf_tokenizer(tokenizer, directory, bos_id, eos_id)
     return directory
 
 
@@ -475,19 +597,37 @@ def _multiple_of_for(dim: int, hidden: int, recorded: int | None, where: str) ->
 
 # ---------------------------------------------------------------- loading any layout
 
-# The files of a checkpoint folder (ours, Meta's or HF's) worth fetching; logs, plots and subfolders are not.
+# The files of a checkpoint folder (ours, Meta's, HF's, a sharded one) worth fetching; logs and plots are not.
 _CHECKPOINT_FILES = re.compile(
-    r"checkpoint\.pt|params\.json|config\.json|tokenizer\.model|consolidated\.\d+\.pth"
-    r"|model(-\d+-of-\d+)?\.safetensors|model\.safetensors\.index\.json"
+    r"checkpoint\.pt|params\.json|config\.json|llama_data\.json|tokenizer\.model|consolidated\.\d+\.pth"
+    r"|model(-\d+-of-\d+)?\.safetensors|model\.safetensors\.index\.json|tokenizer(_config)?\.json"
+    r"|special_tokens_map\.json|\.metadata|__\d+_\d+\.distcp|train_state\.pt"
 )
+POINTER_NAME = "LATEST"  # a file naming the folder beside it to read instead (newest run, newest checkpoint)
+POINTER_FOLDER = "checkpoints"  # a run folder's checkpoints, behind their own LATEST
 
 
 def local_checkpoint(path: str) -> str:
-    """A local path for a checkpoint file or folder: as given when local (a file:// URL resolved), else a copy
-    in the cache (tokenization/cache.py), re-fetched only when the remote file changed."""
-    if not is_remote(path):
-        return resolve_local(path)
-    fs, resolved = filesystem(path)
+    """A local path for a checkpoint file or folder, with pointers followed: a train stage folder's LATEST
+    names its newest run, a run folder's checkpoints/LATEST its newest checkpoint. Local paths are read in place
+    (a file:// URL resolved); a remote one is copied to the cache (tokenization/cache.py), re-fetched only when
+    the remote file changed."""
+    remote = is_remote(path)
+    fs, resolved = filesystem(path) if remote else (None, resolve_local(path))
+    isdir = fs.isdir if fs else os.path.isdir
+    isfile = fs.isfile if fs else os.path.isfile
+    for _ in range(8):  # stage folder -> run folder -> checkpoints -> step folder, at most
+        if isfile(f"{resolved}/{POINTER_NAME}"):
+            target = _read_text(fs, f"{resolved}/{POINTER_NAME}").strip()
+            if not target or "/" in target or target.startswith("."):
+                raise CheckpointError(f"{path}/{POINTER_NAME}: does not name a folder beside it")
+            resolved, path = f"{resolved}/{target}", f"{path.rstrip('/')}/{target}"
+        elif isdir(f"{resolved}/{POINTER_FOLDER}") and not isfile(f"{resolved}/{CHECKPOINT_NAME}"):
+            resolved, path = f"{resolved}/{POINTER_FOLDER}", f"{path.rstrip('/')}/{POINTER_FOLDER}"
+        else:
+            break
+    if not remote:
+        return resolved
     if not fs.isdir(resolved):
         return str(cached_file(path))
     names = sorted(
@@ -500,28 +640,50 @@ def local_checkpoint(path: str) -> str:
     return str(cached_files(path, names))
 
 
+def _read_text(fs, path: str) -> str:
+    if fs is None:
+        return Path(path).read_text()
+    with fs.open(path, "r") as handle:
+        return handle.read()
+
+
 def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[Transformer, dict[str, Any]]:
-    """A Transformer from our checkpoint, a Meta folder or a Hugging Face folder, with what is known about it
-    (`layout`, and for our checkpoints `tokenizer`, `tokenizer_sha256`, `bos_id`, `eos_id`, `step`).
-    `path` may be an fsspec URL (copied to the cache first)."""
+    """A Transformer from our checkpoint (sharded or one file), a Meta folder or a Hugging Face folder, with what
+    is known about it (`layout`, and for ours `tokenizer`, `tokenizer_sha256`, `bos_id`, `eos_id`, `step`).
+    `path` may be a run or train stage folder (local_checkpoint follows its pointers) or an fsspec URL."""
+    from model.sharded import is_sharded_checkpoint, read_train_state
+
     path = Path(local_checkpoint(str(path)))
+    info: dict[str, Any]
+    if is_sharded_checkpoint(path):
+        payload = read_train_state(path)
+        args = model_args_from(payload)
+        info = {"layout": "sharded"} | {k: payload.get(k) for k in INFO_KEYS}
+        with torch.device("meta"):
+            model = Transformer(args)
+        model.to_empty(device=device)
+        from model.sharded import load_model_state
+
+        load_model_state(path, model)
+        return model.eval(), info
     if path.is_dir() and (path / "params.json").is_file():
         args, state = import_meta(path)
-        info: dict[str, Any] = {"layout": "meta"}
+        info = {"layout": "meta"}
     elif path.is_dir() and (path / "config.json").is_file():
         args, state = import_hf(path)
         info = {"layout": "hf"}
     else:
         payload = load_checkpoint(path)
         args, state = model_args_from(payload), payload["model"]
-        info = {"layout": "own"} | {
-            k: payload.get(k) for k in ("tokenizer", "tokenizer_sha256", "bos_id", "eos_id", "step")
-        }
+        info = {"layout": "own"} | {k: payload.get(k) for k in INFO_KEYS}
     with torch.device("meta"):
         model = Transformer(args)  # no allocation until the weights arrive
     model.to_empty(device=device)
     model.load_state_dict(state, strict=True)
     return model.eval(), info
+
+
+INFO_KEYS = ("tokenizer", "tokenizer_sha256", "bos_id", "eos_id", "step")
 
 
 def _check_shapes(state: dict[str, torch.Tensor], args: ModelArgs, where: str) -> None:

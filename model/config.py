@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from model.model import ModelArgs
+from pipeline.config import MixtureConfig, Recipe
 from pipeline.errors import ConfigError
+
+if TYPE_CHECKING:
+    from tokenization.mixture import MixturePlan
 
 PRESETS: dict[str, ModelArgs] = {
     # paper sizes: 6.7B, 13.0B, 32.5B, 65.2B parameters
@@ -54,7 +59,8 @@ class TrainConfig:
     micro_batch_size: int = 8  # sequences per forward/backward on each process
     # Tokens per optimizer step over all processes (paper: 4M); default: one micro batch each.
     batch_tokens: int | None = None
-    max_steps: int = 1000
+    # Optimizer steps; default: the mixture's token_budget (or its epochs' tokens) over batch_tokens, else 1000.
+    max_steps: int | None = None
     lr: float = 3.0e-4  # peak; the paper uses 1.5e-4 for 33B and 65B
     min_lr_ratio: float = 0.1  # cosine ends at 10% of the peak
     warmup_steps: int = 2000
@@ -78,10 +84,10 @@ class TrainConfig:
             raise ConfigError(
                 f"{where}.preset: unknown preset {self.preset!r}; expected one of {', '.join(PRESETS)}"
             )
-        for name in ("micro_batch_size", "max_steps", "eval_windows", "log_interval", "checkpoint_interval"):
+        for name in ("micro_batch_size", "eval_windows", "log_interval", "checkpoint_interval"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{where}.{name}: must be at least 1, got {getattr(self, name)}")
-        for name in ("seq_len", "batch_tokens"):
+        for name in ("seq_len", "batch_tokens", "max_steps"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ConfigError(f"{where}.{name}: must be at least 1, got {value}")
@@ -105,3 +111,77 @@ class TrainConfig:
         for layout in self.export:
             if layout not in ("meta", "hf"):
                 raise ConfigError(f"{where}.export: unknown layout {layout!r}; expected meta or hf")
+
+
+DEFAULT_MAX_STEPS = 1000  # when neither train.max_steps nor the mixture sizes the run
+
+
+@dataclass(frozen=True)
+class TrainingBudget:
+    """How long the run trains: the one figure the mixture plan, `mix`, `run` and the trainer all use."""
+
+    steps: int
+    batch_tokens: int  # tokens per optimizer step, over all processes
+    origin: str  # what set it: train.max_steps, mixture.token_budget, mixture.epochs or the default
+
+    @property
+    def tokens(self) -> int:
+        return self.steps * self.batch_tokens
+
+    def describe(self) -> str:
+        return f"{self.steps:,} steps x {self.batch_tokens:,} tokens = {self.tokens:,} tokens (from {self.origin})"
+
+
+def batch_tokens_for(cfg: TrainConfig, seq_len: int, processes: int) -> int:
+    """train.batch_tokens, or one micro batch on each process."""
+    return cfg.batch_tokens or cfg.micro_batch_size * seq_len * processes
+
+
+def training_budget(
+    cfg: TrainConfig, mixture: MixtureConfig, processes: int = 1, epoch_tokens: int | None = None
+) -> TrainingBudget:
+    """The run's length from whichever of these the recipe sets, in this order:
+    train.max_steps (x batch tokens), mixture.token_budget (rounded up to whole steps), the tokens an epochs
+    mixture asks for (`epoch_tokens`), or DEFAULT_MAX_STEPS. A recipe that sets both max_steps and
+    token_budget must have them agree to within one step; otherwise this is a ConfigError naming both."""
+    seq_len = cfg.seq_len or mixture.seq_len
+    batch = batch_tokens_for(cfg, seq_len, processes)
+    budget = mixture.token_budget
+    if cfg.max_steps is not None:
+        steps_tokens = cfg.max_steps * batch
+        if budget is not None and abs(budget - steps_tokens) >= batch:
+            raise ConfigError(
+                f"mixture.token_budget {budget:,} and train.max_steps x tokens per step "
+                f"({cfg.max_steps:,} x {batch:,} = {steps_tokens:,}) disagree; set one of them (the other "
+                f"follows from it) or make them agree"
+            )
+        return TrainingBudget(cfg.max_steps, batch, "train.max_steps")
+    if budget is not None:
+        return TrainingBudget(-(-budget // batch), batch, "mixture.token_budget")
+    if epoch_tokens is not None:
+        return TrainingBudget(max(1, -(-epoch_tokens // batch)), batch, "mixture.epochs")
+    return TrainingBudget(DEFAULT_MAX_STEPS, batch, "the default max_steps")
+
+
+def training_plan(dataset, mixture: MixtureConfig, cfg: TrainConfig, processes: int = 1):
+    """(MixturePlan, TrainingBudget): the mixture plan sized by the training budget, as the trainer samples it."""
+    from tokenization.mixture import plan_mixture
+
+    epoch_tokens = None
+    if cfg.max_steps is None and mixture.token_budget is None and mixture.epochs is not None:
+        epoch_tokens = plan_mixture(dataset, mixture).token_budget
+    budget = training_budget(cfg, mixture, processes, epoch_tokens)
+    return plan_mixture(dataset, mixture, budget.tokens), budget
+
+
+def recipe_plan(recipe: Recipe, dataset, token_budget: int | None = None) -> tuple[MixturePlan, str]:
+    """The recipe's mixture plan and a line saying what sized it: the training budget when the recipe trains
+    (for one process: `llama-data train` under torchrun prints its own), else the mixture's own budget or
+    `token_budget` (`llama-data mix --token-budget`)."""
+    from tokenization.mixture import plan_mixture
+
+    if token_budget is None and (recipe.train or "train" in recipe.stages):
+        plan, budget = training_plan(dataset, recipe.mixture, recipe.parse_extension(TrainConfig, "train"))
+        return plan, f"training budget: {budget.describe()}"
+    plan = plan_mixture(dataset, recipe.mixture, token_budget)
+    return plan, f"token budget: {plan.token_budget:,}"

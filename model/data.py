@@ -1,9 +1,11 @@
 """Batches for the trainer: torch tensors around the mixture sampler over token shards.
 
 The sampler is a pure function of (seed, sample index), so the loader keeps no state: the batch of optimizer
-step s, micro step m on rank r is a fixed slice of sample indices, and resuming needs only the step.
-Within one step the global batch is split rank-major per micro step, so ranks read disjoint samples and the
-same global batch is seen whatever the number of processes (for a fixed batch_tokens).
+step s, micro step m on rank r is a fixed slice of sample indices counted from where the run (or its resume)
+started, and resuming needs only the checkpoint's step and sample index. The sample index, not the step, is
+the position: a resume under another process count (so another batch, when batch_tokens is unset) continues
+at the recorded sample. Within one step the global batch is split rank-major per micro step, so ranks read
+disjoint samples and the same global batch is seen whatever the number of processes (for a fixed batch_tokens).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class MixtureBatches:
         rank: int,
         world_size: int,
         device: torch.device,
+        start_step: int = 0,
+        start_sample: int = 0,
     ):
         self.sampler = sampler
         self.micro_batch_size = micro_batch_size
@@ -33,12 +37,15 @@ class MixtureBatches:
         self.world_size = world_size
         self.device = device
         self.samples_per_step = micro_batch_size * grad_accum * world_size
+        self.start_step, self.start_sample = start_step, start_sample  # where this run (or resume) began
+
+    def sample_index(self, step: int) -> int:
+        """The first sample of optimizer step `step` (= the samples read before it, over all processes)."""
+        return self.start_sample + (step - self.start_step) * self.samples_per_step
 
     def first_index(self, step: int, micro_step: int) -> int:
         """The sample index of the first row this process reads at (step, micro_step)."""
-        return (
-            step * self.samples_per_step + (micro_step * self.world_size + self.rank) * self.micro_batch_size
-        )
+        return self.sample_index(step) + (micro_step * self.world_size + self.rank) * self.micro_batch_size
 
     def get(self, step: int, micro_step: int) -> tuple[torch.Tensor, torch.Tensor]:
         windows = self.sampler.batch(self.first_index(step, micro_step), self.micro_batch_size)  # (B, T + 1)

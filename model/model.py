@@ -18,6 +18,7 @@ What differs from Meta's inference code, and why:
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from torch.utils.checkpoint import checkpoint
 from pipeline.errors import ConfigError
 
 ROPE_LAYOUT = "interleaved"  # Meta's pairing of dims (2i, 2i+1); recorded in every checkpoint we write
+INIT_ROWS = 64  # rows per seeded block of the initial weights (see Transformer.init_weights)
 
 
 @dataclass
@@ -183,7 +185,7 @@ class TransformerBlock(nn.Module):
 
 
 class Transformer(nn.Module):
-    def __init__(self, args: ModelArgs):
+    def __init__(self, args: ModelArgs, seed: int | None = None):
         super().__init__()
         args.validate()
         self.args = args
@@ -193,21 +195,32 @@ class Transformer(nn.Module):
         self.output = nn.Linear(args.dim, args.vocab_size, bias=False)  # not tied to tok_embeddings (LLaMA)
         # Recompute each block in backward: memory for ~1/3 more compute.
         self.activation_checkpointing = False
-        self.init_weights()
+        self.init_weights(seed)
 
     @torch.no_grad()
-    def init_weights(self) -> None:
+    def init_weights(self, seed: int | None = None) -> None:
         """Normal(0, 0.02) weights, norms at one; the projections into the residual stream (wo, w2) scaled by
         1/sqrt(2 * n_layers) so the stream's variance does not grow with depth (GPT-2, as nanoGPT does).
-        The paper does not state its init; Meta's code only loads weights."""
+        The paper does not state its init; Meta's code only loads weights.
+
+        Every value is a pure function of (seed, parameter name, row): rows are drawn in blocks of INIT_ROWS
+        from a generator seeded per block, on the CPU. So a model built on the meta device and sharded (FSDP2)
+        fills only its own rows and gets exactly the weights an eager build gets, on any number of processes
+        and any device. seed None draws one from torch's global generator (torch.manual_seed picks the model).
+        """
+        if all(p.device.type == "meta" for p in self.parameters()):
+            return  # shapes only: nothing to fill until to_empty() gives the parameters storage
+        if seed is None:
+            seed = int(torch.randint(0, 2**62, (), generator=torch.default_generator, device="cpu"))
         std = 0.02
         for name, param in self.named_parameters():
             if name.endswith("norm.weight"):
                 param.fill_(1.0)
-            elif name.endswith(("wo.weight", "w2.weight")):
-                nn.init.normal_(param, mean=0.0, std=std / math.sqrt(2 * self.args.n_layers))
-            else:
-                nn.init.normal_(param, mean=0.0, std=std)
+                continue
+            scale = (
+                std / math.sqrt(2 * self.args.n_layers) if name.endswith(("wo.weight", "w2.weight")) else std
+            )
+            fill_normal_rows(param, seed, name, scale)
 
     def forward(
         self, tokens: torch.Tensor, targets: torch.Tensor | None = None, start_pos: int = 0
@@ -244,6 +257,36 @@ class Transformer(nn.Module):
     def clear_cache(self) -> None:
         for layer in self.layers:
             layer.attention.cache = None
+
+
+def fill_normal_rows(param: torch.Tensor, seed: int, name: str, std: float) -> None:
+    """Fill `param` (a tensor, or an FSDP2 DTensor sharded by rows) with Normal(0, std) values that depend only
+    on (seed, name, row): block b of INIT_ROWS rows comes from a CPU generator seeded by a hash of all three.
+    A shard draws just the blocks its rows fall in."""
+    local, first_row = _local_rows(param)  # local: (rows here, ...), first_row: its global row offset
+    if local.numel() == 0:
+        return
+    rows, width = local.shape[0], local[0].numel()
+    first_block, last_block = first_row // INIT_ROWS, (first_row + rows - 1) // INIT_ROWS
+    for block in range(first_block, last_block + 1):
+        digest = hashlib.sha256(f"{seed}/{name}/{block}".encode()).digest()
+        generator = torch.Generator().manual_seed(int.from_bytes(digest[:8], "little") >> 1)
+        values = torch.randn(INIT_ROWS, width, generator=generator).mul_(std)  # the block's full rows
+        start, end = max(first_row, block * INIT_ROWS), min(first_row + rows, (block + 1) * INIT_ROWS)
+        piece = values[start - block * INIT_ROWS : end - block * INIT_ROWS]
+        local[start - first_row : end - first_row].copy_(piece.view(-1, *local.shape[1:]))
+
+
+def _local_rows(param: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """The rows of `param` this process holds, and the global index of the first."""
+    from torch.distributed.tensor import DTensor
+
+    if not isinstance(param.data, DTensor):
+        return param.data, 0
+    from torch.distributed.tensor._utils import compute_local_shape_and_global_offset
+
+    _, offset = compute_local_shape_and_global_offset(param.shape, param.device_mesh, param.placements)
+    return param.data.to_local(), offset[0]
 
 
 def count_parameters(model: nn.Module, non_embedding: bool = False) -> int:

@@ -8,8 +8,16 @@ One process just works; under torchrun (RANK, WORLD_SIZE, LOCAL_RANK) each rank 
 the sample indices and the weights are replicated (DDP) or sharded (FSDP2, train.parallel: fsdp):
     torchrun --standalone --nproc_per_node=8 -m pipeline.cli train --config configs/llama.yaml --tokens DIR
 
-Resume: the sampler is a pure function of the sample index, so the checkpoint's step (plus model, optimizer and
-RNG states) is the whole training state; N straight steps equal N/2 + resume + N/2. Python's, NumPy's and torch's
+The model is built on the meta device and each rank materialises only its own shards (FSDP2) or its replica:
+no rank ever holds more of the model than it trains with. Initial weights are a pure function of the seed and
+each parameter's name (model/model.py), so every process count starts from the same model.
+
+Checkpoints are torch.distributed.checkpoint folders (model/sharded.py): each rank saves and loads its own
+shards, so no rank gathers the full state, and a checkpoint written by N processes resumes on M.
+
+Resume: the sampler is a pure function of the sample index, so the checkpoint's step and sample index (plus
+model, optimizer and RNG states) are the whole training state; N straight steps equal N/2 + resume + N/2, and
+a resume under another process count continues at the recorded sample. Python's, NumPy's and torch's
 generators are seeded from the recipe's seed, so identical runs write byte-identical checkpoints. A resumed run
 reads like one uninterrupted run: its summary's "before" loss is the one recorded at step 0 (kept in the
 checkpoint), and the log is cut back to the checkpoint's step before training continues.
@@ -18,9 +26,10 @@ The log (train_log.jsonl) gets one unbuffered write of a whole line per record a
 checkpoint, so a crash can tear only its last line, which reading skips.
 
 Remote output (any fsspec URL): training runs in a local working folder under the cache root
-(tokenization/cache.py, `train/<url key>/`), seeded with the URL's checkpoint and log when resuming; the checkpoint
-and log are uploaded after every checkpoint write, and the log, plot and exports at the end, each file to a
-temporary name and then renamed, so the URL never holds a half-written file.
+(tokenization/cache.py, `train/<url key>/`), seeded with the URL's latest checkpoint and log when resuming; the
+checkpoint and log are uploaded after every checkpoint write (each machine uploads the files its ranks wrote,
+then rank 0 the LATEST pointer), and the log, plot and exports at the end, each file to a temporary name and then
+renamed, so the URL never holds a half-written file. Several machines writing one local path need it shared.
 """
 
 from __future__ import annotations
@@ -50,17 +59,23 @@ from model.checkpoint import (
     export_meta,
     load_checkpoint,
     restore_rng_state,
-    save_checkpoint,
 )
-from model.config import TrainConfig, model_args_for
+from model.config import TrainConfig, model_args_for, training_plan
 from model.data import MixtureBatches, to_device, validation_sets
 from model.flops import mfu
 from model.model import ModelArgs, Transformer
+from model.sharded import (
+    CHECKPOINTS_DIR,
+    LATEST_NAME,
+    latest_checkpoint,
+    load_sharded,
+    read_train_state,
+    save_sharded,
+)
 from pipeline.config import Recipe, load_recipe
 from pipeline.errors import ConfigError, UserError
 from pipeline.io import copy_atomic, filesystem, is_remote, join, write_atomic
 from tokenization.cache import cache_folder, resolve_local
-from tokenization.mixture import plan_mixture
 from tokenization.sampler import MixtureSampler
 from tokenization.shards import TokenDataset
 
@@ -143,27 +158,6 @@ def configure_optimizer(model: torch.nn.Module, cfg: TrainConfig, device: torch.
     )
 
 
-def training_weights(recipe: Recipe, dataset: TokenDataset) -> tuple[dict[str, float], list[str]]:
-    """The sampler's weights: the mixture plan's (weights, or epochs turned into weights), restricted to the
-    sources this dataset has and renormalised; and the notes to log (the plan's warnings, the restriction)."""
-    plan = plan_mixture(dataset, recipe.mixture)
-    available = dataset.sources("train")
-    present = {s: w for s, w in plan.weights.items() if s in available}
-    if not present:
-        raise UserError(
-            f"{dataset.directory}: none of the mixture's sources ({', '.join(plan.weights)}) has training tokens "
-            f"(the dataset has: {', '.join(available) or 'none'})"
-        )
-    notes = [w for w in plan.warnings if "has no tokens of it" not in w]  # restated below, once
-    missing = sorted(set(plan.weights) - set(present))
-    if missing:
-        notes.append(
-            f"not in the dataset, so left out of the mixture and the rest renormalised: {', '.join(missing)}"
-        )
-    total = sum(present.values())
-    return {s: w / total for s, w in present.items()}, notes
-
-
 def train_from_recipe(
     recipe: Recipe,
     tokens_dir: str,
@@ -202,17 +196,29 @@ class RunFolder:
             return cls(output_dir, local, remote=False)
         run = cls(output_dir, cache_folder("train", output_dir), remote=True)
         fs, _ = filesystem(output_dir)
-        checkpoint = run._remote_path(CHECKPOINT_NAME)
-        has_checkpoint = fs.isfile(checkpoint)  # every rank asks, so every rank raises alike
+        pointer = run._remote_path(f"{CHECKPOINTS_DIR}/{LATEST_NAME}")
+        legacy = run._remote_path(CHECKPOINT_NAME)
+        has_checkpoint = fs.isfile(pointer) or fs.isfile(
+            legacy
+        )  # every rank asks, so every rank raises alike
         if has_checkpoint and not resume:
             raise UserError(
                 f"{output_dir} already holds a checkpoint; pass --resume to continue it or choose another --output"
             )
-        if world.local_rank == 0:  # one process per machine prepares the shared working folder
+        if world.local_rank == 0:  # one process per machine prepares its working folder
             shutil.rmtree(run.local, ignore_errors=True)
             run.local.mkdir(parents=True, exist_ok=True)
-            for name in (CHECKPOINT_NAME, LOG_NAME) if resume else ():
+            wanted = [LOG_NAME, CHECKPOINT_NAME]
+            if resume and fs.isfile(pointer):
+                with fs.open(pointer, "r") as handle:
+                    step = handle.read().strip()
+                folder = run._remote_path(f"{CHECKPOINTS_DIR}/{step}")
+                names = [entry.rstrip("/").rsplit("/", 1)[-1] for entry in fs.ls(folder, detail=False)]
+                wanted += [f"{CHECKPOINTS_DIR}/{step}/{name}" for name in names]
+                wanted.append(f"{CHECKPOINTS_DIR}/{LATEST_NAME}")  # last: it names a folder already fetched
+            for name in wanted if resume else ():
                 if fs.isfile(run._remote_path(name)):
+                    (run.local / name).parent.mkdir(parents=True, exist_ok=True)
                     fs.get_file(run._remote_path(name), str(run.local / name))
         world_barrier(world)
         return run
@@ -234,6 +240,23 @@ class RunFolder:
                     continue
                 copy_atomic(str(file), join(self.url, file.relative_to(self.local).as_posix()))
 
+    def upload_checkpoint(self, folder: Path, world: Distributed) -> None:
+        """Upload a checkpoint just written: each machine its ranks' files, then rank 0 the LATEST pointer
+        (so the URL names only complete checkpoints), and rank 0 removes the URL's older checkpoints."""
+        if not self.remote:
+            return
+        if world.local_rank == 0:
+            self.upload(str(folder.relative_to(self.local)))
+        world_barrier(world)
+        if world.is_main:
+            self.upload(LOG_NAME, f"{CHECKPOINTS_DIR}/{LATEST_NAME}")
+            fs, _ = filesystem(self.url)
+            root = self._remote_path(CHECKPOINTS_DIR)
+            for entry in fs.ls(root, detail=False):
+                name = entry.rstrip("/").rsplit("/", 1)[-1]
+                if name not in (folder.name, LATEST_NAME) and fs.isdir(entry):
+                    fs.rm(entry, recursive=True)
+
     def _remote_path(self, relative: str) -> str:
         return f"{filesystem(self.url)[1].rstrip('/')}/{relative}"
 
@@ -252,13 +275,23 @@ def _train(
     dataset = TokenDataset.open(str(tokens_dir))
     seq_len = cfg.seq_len or recipe.mixture.seq_len
     args = model_args_for(cfg.preset, vocab_size=dataset.vocab_size, max_seq_len=seq_len)
-    weights, notes = training_weights(recipe, dataset)
-    for note in notes:
-        say(f"mixture: {note}")
+    # One budget: the plan the mix stage printed, sized by these steps and this batch (model/config.py).
+    plan, budget = training_plan(dataset, recipe.mixture, cfg, world.world_size)
+    cfg = dataclasses.replace(cfg, max_steps=budget.steps)
+    weights = plan.weights
+    for warning in plan.warnings:
+        say(f"mixture: {warning}")
+    say(f"training budget: {budget.describe()}")
+    if world.world_size > 1 and cfg.batch_tokens is None:
+        say(
+            f"train.batch_tokens is unset, so a step is one micro batch on each of the {world.world_size} "
+            f"processes: {budget.tokens:,} tokens, not the one-process plan `mix` and `run` print; set "
+            f"train.batch_tokens to keep the batch and the budget whatever the process count"
+        )
     say(f"mixture over {tokens_dir}: " + ", ".join(f"{s} {w:.3f}" for s, w in weights.items()))
 
     tokens_per_micro_step = cfg.micro_batch_size * seq_len * world.world_size
-    batch_tokens = cfg.batch_tokens or tokens_per_micro_step
+    batch_tokens = budget.batch_tokens
     if batch_tokens % tokens_per_micro_step:
         raise ConfigError(
             f"train.batch_tokens: {batch_tokens} is not a multiple of micro_batch_size * seq_len * processes "
@@ -271,32 +304,29 @@ def _train(
         torch.backends.cuda.matmul.allow_tf32 = True  # fp32 matmuls outside autocast use TF32 tensor cores
         torch.backends.cudnn.allow_tf32 = True
 
-    # The same seed on every rank: DDP needs identical initial weights, FSDP shards the same full model.
-    seed_everything(recipe.seed)
-    with torch.device(device):
-        model = Transformer(args)
-    model.activation_checkpointing = cfg.activation_checkpointing
-    if cfg.compile:
-        # Compiling block by block keeps parameter names unchanged (no `_orig_mod.` prefix in checkpoints),
-        # and is the granularity FSDP2 shards at.
-        for layer in model.layers:
-            layer.compile()
-    model = _parallelize(model, cfg, world, device)
+    seed_everything(recipe.seed)  # the generators whose states every checkpoint records
+    model = build_model(args, cfg, world, device, recipe.seed)
     optimizer = configure_optimizer(model, cfg, device)
 
     run = RunFolder.prepare(output_dir, resume, world)
     output = run.local
-    checkpoint_path = output / CHECKPOINT_NAME
     log_path = output / LOG_NAME
-    restored = resume and checkpoint_path.is_file()
-    start_step, val_before = 0, None
+    found = latest_checkpoint(output)
+    legacy = output / CHECKPOINT_NAME if found is None and (output / CHECKPOINT_NAME).is_file() else None
+    restored = resume and (found is not None or legacy is not None)
+    start_step, start_sample, val_before = 0, 0, None
     if restored:
-        payload = _restore(checkpoint_path, model, optimizer, args, dataset, run.name(CHECKPOINT_NAME))
+        where = run.name(str((found or legacy).relative_to(output)))
+        if found is not None:
+            payload = _restore(found, model, optimizer, args, dataset, where)
+        else:  # a single-file checkpoint from before sharded checkpoints
+            payload = _restore_single_file(legacy, model, optimizer, args, dataset, where)
         start_step, val_before = int(payload["step"]), _recorded_start_loss(payload, log_path)
-        say(f"resumed from {run.name(CHECKPOINT_NAME)} at step {start_step}")
+        start_sample = int(payload["sample_index"])
+        say(f"resumed from {where} at step {start_step}, sample {start_sample:,}")
     elif resume:
         say(f"no checkpoint in {output_dir}; starting from scratch")
-    elif checkpoint_path.is_file():
+    elif found is not None or legacy is not None:
         raise UserError(
             f"{output_dir} already holds a checkpoint; pass --resume to continue it or choose another --output"
         )
@@ -305,7 +335,16 @@ def _train(
     world_barrier(world)
 
     sampler = MixtureSampler(dataset, weights, seq_len=seq_len, seed=recipe.seed, split="train")
-    batches = MixtureBatches(sampler, cfg.micro_batch_size, grad_accum, world.rank, world.world_size, device)
+    batches = MixtureBatches(
+        sampler,
+        cfg.micro_batch_size,
+        grad_accum,
+        world.rank,
+        world.world_size,
+        device,
+        start_step,
+        start_sample,
+    )
     val_sets = validation_sets(dataset, seq_len, cfg.eval_windows)
     if not val_sets:
         say("no source has a validation split of at least one window: validation loss is not reported")
@@ -359,7 +398,8 @@ def _train(
                 "loss": loss_value,
                 "lr": lr,
                 "grad_norm": float(_full_tensor(grad_norm)),
-                "tokens": done * batch_tokens,
+                "sample_index": batches.sample_index(done),  # samples read so far, over all processes
+                "tokens": batches.sample_index(done) * seq_len,
                 "tokens_per_second": tokens_per_second,
                 "tokens_per_second_per_device": per_device,
                 "mfu": utilisation,
@@ -381,46 +421,64 @@ def _train(
                 progress.write(f"step {done}: validation loss " + _format_losses(val_after))
             model.train()
         if done == stop_step or done % cfg.checkpoint_interval == 0:
-            _save(run, model, optimizer, done, batches, args, cfg, recipe, dataset, world, val_before)
+            checkpoint = _save(
+                run, model, optimizer, done, batches, args, cfg, recipe, dataset, world, val_before
+            )
         last_log_time += time.perf_counter() - paused
     progress.close()
     if val_after is None:  # resumed at (or past) the stop: nothing trained, the checkpoint's model as it is
         val_after = evaluate(model, val_sets, cfg.micro_batch_size, device, autocast)
+        checkpoint = found or legacy
 
     say("validation loss after:  " + _format_losses(val_after))
     plot_path = output / PLOT_NAME
+    checkpoint_name = run.name(checkpoint.relative_to(output).as_posix())
     if world.is_main:
         plot_losses(log_path, plot_path)
         run.upload(LOG_NAME, PLOT_NAME)
-        say(f"checkpoint {run.name(CHECKPOINT_NAME)}, log {run.name(LOG_NAME)}, plot {run.name(PLOT_NAME)}")
-    if cfg.export:
-        _export(model, cfg, args, dataset, run, world, say)
+        say(f"checkpoint {checkpoint_name}, log {run.name(LOG_NAME)}, plot {run.name(PLOT_NAME)}")
+    if cfg.export and world.is_main:
+        _export(checkpoint, cfg, args, dataset, run, say)
+    world_barrier(world)
     return {
         "val_loss_before": val_before,
         "val_loss_after": val_after,
         "steps": max(start_step, stop_step),
-        "checkpoint": run.name(CHECKPOINT_NAME),
+        "checkpoint": checkpoint_name,
         "log": run.name(LOG_NAME),
         "plot": run.name(PLOT_NAME),
     }
 
 
-def _parallelize(
-    model: Transformer, cfg: TrainConfig, world: Distributed, device: torch.device
+def build_model(
+    args: ModelArgs, cfg: TrainConfig, world: Distributed, device: torch.device, seed: int
 ) -> torch.nn.Module:
-    """Wrap for torchrun: DDP replicates and all-reduces gradients; FSDP2 shards parameters, gradients and
-    optimizer state per block (all-gathered just in time for each block's forward and backward)."""
-    if world.world_size == 1:
-        return model
-    if cfg.parallel == "ddp":
+    """The model, built on the meta device and materialised where it trains.
+
+    One process: allocated on `device`, then initialised. Under torchrun, DDP replicates it (each rank allocates
+    and initialises the same full model, then DDP wraps it); FSDP2 shards it while it is still on the meta
+    device, so each rank allocates and initialises only its own rows of every parameter. The initial weights
+    are the same in all three cases (Transformer.init_weights is a pure function of seed, name and row)."""
+    with torch.device("meta"):
+        model = Transformer(args, seed=seed)  # shapes only: nothing is allocated
+    model.activation_checkpointing = cfg.activation_checkpointing
+    if cfg.compile:
+        # Compiling block by block keeps parameter names unchanged (no `_orig_mod.` prefix in checkpoints),
+        # and is the granularity FSDP2 shards at.
+        for layer in model.layers:
+            layer.compile()
+    if world.world_size > 1 and cfg.parallel == "fsdp":
+        from torch.distributed.fsdp import fully_shard
+
+        for layer in model.layers:  # each block's parameters are all-gathered just in time for it
+            fully_shard(layer)
+        fully_shard(model)
+    model.to_empty(device=device)
+    model.init_weights(seed)
+    if world.world_size > 1 and cfg.parallel == "ddp":
         from torch.nn.parallel import DistributedDataParallel
 
         return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
-    from torch.distributed.fsdp import fully_shard
-
-    for layer in model.layers:
-        fully_shard(layer)
-    fully_shard(model)
     return model
 
 
@@ -488,39 +546,65 @@ def _save(
     dataset: TokenDataset,
     world: Distributed,
     val_before: dict[str, float],
-) -> None:
-    # Full (unsharded) states, gathered to rank 0's CPU: the checkpoint is independent of the process count.
-    # Optimizer state is keyed by parameter name, not position.
-    model_state, optim_state = get_state_dict(
-        model, optimizer, options=StateDictOptions(full_state_dict=True, cpu_offload=True)
-    )
+) -> Path:
+    """A sharded checkpoint of this step (every rank writes its own shards; nothing is gathered); returns it.
+    Optimizer state is keyed by parameter name, so any process count can load it."""
+    model_state, optim_state = get_state_dict(model, optimizer)
     if world.is_main:
         _sync_log(run.local / LOG_NAME)  # durable before the checkpoint that a resume cuts the log back to
-        save_checkpoint(
-            run.local / CHECKPOINT_NAME,
-            {
-                "model_args": dataclasses.asdict(args),
-                "model": model_state,
-                "optimizer": optim_state,
-                "step": step,
-                "sample_index": step * batches.samples_per_step,
-                "rng": capture_rng_state(),
-                "seed": recipe.seed,
-                "val_loss_before": val_before,
-                "train_config": dataclasses.asdict(cfg),
-                "world_size": world.world_size,
-                "tokenizer": _tokenizer_path(dataset),
-                "tokenizer_sha256": dataset.tokenizer_sha256,
-                "bos_id": dataset.bos_id,
-                "eos_id": dataset.eos_id,
-            },
+    folder = save_sharded(
+        run.local,
+        step,
+        model_state,
+        optim_state,
+        {
+            "model_args": dataclasses.asdict(args),
+            "sample_index": batches.sample_index(step),
+            "rng": capture_rng_state(),
+            "seed": recipe.seed,
+            "val_loss_before": val_before,
+            "train_config": dataclasses.asdict(cfg),
+            "world_size": world.world_size,
+            "tokenizer": _tokenizer_path(dataset),
+            "tokenizer_sha256": dataset.tokenizer_sha256,
+            "bos_id": dataset.bos_id,
+            "eos_id": dataset.eos_id,
+        },
+    )
+    # The log first: a resume truncates it to the checkpoint's step, so a log ahead of it is harmless.
+    run.upload_checkpoint(folder, world)
+    return folder
+
+
+def _check_compatible(payload: dict[str, Any], args: ModelArgs, dataset: TokenDataset, name: str) -> None:
+    if payload.get("tokenizer_sha256") != dataset.tokenizer_sha256:
+        raise UserError(f"{name}: trained with a different tokenizer than the dataset's (sha256 differs)")
+    if payload["model_args"] != dataclasses.asdict(args):
+        raise UserError(
+            f"{name}: model {payload['model_args']} differs from the configured {dataclasses.asdict(args)}"
         )
-        # The log first: a resume truncates it to the checkpoint's step, so a log ahead of it is harmless.
-        run.upload(LOG_NAME, CHECKPOINT_NAME)
-    world_barrier(world)
 
 
 def _restore(
+    folder: Path,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    args: ModelArgs,
+    dataset: TokenDataset,
+    name: str,
+) -> dict[str, Any]:
+    """Load a sharded checkpoint into model and optimizer (each rank reads the pieces of its own shards) and
+    return its train state; errors name it as `name`."""
+    payload = read_train_state(folder)
+    _check_compatible(payload, args, dataset, name)
+    model_state, optim_state = get_state_dict(model, optimizer)
+    load_sharded(folder, model_state, optim_state)
+    set_state_dict(model, optimizer, model_state_dict=model_state, optim_state_dict=optim_state)
+    restore_rng_state(payload["rng"])
+    return payload
+
+
+def _restore_single_file(
     path: Path,
     model: torch.nn.Module,
     optimizer: torch.optim.Optimizer,
@@ -528,14 +612,9 @@ def _restore(
     dataset: TokenDataset,
     name: str,
 ) -> dict[str, Any]:
-    """Load the checkpoint at `path` (local) into model and optimizer and return it; errors name it as `name`."""
+    """Resume from a checkpoint.pt (full states in one file, as runs before sharded checkpoints wrote them)."""
     payload = load_checkpoint(path)
-    if payload.get("tokenizer_sha256") != dataset.tokenizer_sha256:
-        raise UserError(f"{name}: trained with a different tokenizer than the dataset's (sha256 differs)")
-    if payload["model_args"] != dataclasses.asdict(args):
-        raise UserError(
-            f"{name}: model {payload['model_args']} differs from the configured {dataclasses.asdict(args)}"
-        )
+    _check_compatible(payload, args, dataset, name)
     set_state_dict(
         model,
         optimizer,
@@ -558,18 +637,19 @@ def _recorded_start_loss(payload: dict[str, Any], log_path: Path) -> dict[str, f
     return next((r["val_loss"] for r in read_log(log_path) if r["step"] == 0 and "val_loss" in r), None)
 
 
-def _export(
-    model, cfg: TrainConfig, args: ModelArgs, dataset: TokenDataset, run: RunFolder, world: Distributed, say
-):
-    state, _ = get_state_dict(model, [], options=StateDictOptions(full_state_dict=True, cpu_offload=True))
-    if not world.is_main:
-        return
+def _export(checkpoint: Path, cfg: TrainConfig, args: ModelArgs, dataset: TokenDataset, run: RunFolder, say):
+    """train.export: Meta's and HF's layouts, streamed tensor by tensor from the final checkpoint (rank 0)."""
+    source: Any = checkpoint if checkpoint.is_dir() else load_checkpoint(checkpoint)["model"]
+    tokenizer = _tokenizer_path(dataset)
+    tokenizer = tokenizer if tokenizer and Path(tokenizer).is_file() else None
+    if tokenizer is None:
+        say(f"the dataset's tokenizer ({dataset.tokenizer!r}) is not a file here: exports carry no tokenizer")
     if "meta" in cfg.export:
-        export_meta(state, args, run.local / "meta")
+        export_meta(source, args, run.local / "meta", tokenizer=tokenizer)
         run.upload("meta")
         say(f"exported Meta layout to {run.name('meta')}")
     if "hf" in cfg.export:
-        export_hf(state, args, run.local / "hf", dataset.bos_id, dataset.eos_id)
+        export_hf(source, args, run.local / "hf", dataset.bos_id, dataset.eos_id, tokenizer=tokenizer)
         run.upload("hf")
         say(f"exported Hugging Face layout to {run.name('hf')}")
 

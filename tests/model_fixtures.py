@@ -170,3 +170,10 @@ def flip_tensor_bytes(checkpoint: Path, tensor: torch.Tensor, count: int = 1000)
             target.writestr(info, data)
     checkpoint.write_bytes(buffer.getvalue())
     return names[0]
+
+
+def read_sharded(folder: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
+    """A sharded checkpoint's train state and model tensors (read one by one, as an export does)."""
+    from model.sharded import read_tensors, read_train_state
+
+    return read_train_state(folder), dict(read_tensors(folder))

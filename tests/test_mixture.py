@@ -57,14 +57,23 @@ def test_epochs_give_weights_proportional_to_repeated_tokens(dataset):
     assert _rows(scaled)["wikipedia"].epochs == pytest.approx(4.9, rel=1e-3)
 
 
-def test_missing_source_warns_in_the_plan_and_fails_in_the_sampler(dataset):
+def test_a_missing_source_is_reported_and_the_others_share_its_weight(dataset):
+    """The plan samples what the trainer samples: Table 1's weights over the sources present, renormalised."""
     plan = plan_mixture(dataset, MixtureConfig(), token_budget=10**6)
-    assert _rows(plan)["github"].epochs is None
+    rows = _rows(plan)
+    assert rows["github"].epochs is None and rows["github"].weight == 0.0
+    assert rows["github"].configured == pytest.approx(0.045)
     assert any(w.startswith("github: weight 4.5% but the dataset has no tokens of it") for w in plan.warnings)
+    present = 0.67 + 0.045 + 0.045  # commoncrawl, wikipedia, books
+    assert plan.weights == pytest.approx(
+        {"books": 0.045 / present, "commoncrawl": 0.67 / present, "wikipedia": 0.045 / present}
+    )
+    assert sum(r.target_tokens for r in plan.rows) == pytest.approx(10**6, abs=3)
     text = format_plan(plan)
     assert "github" in text and "missing" in text and "warning: github" in text
-    with pytest.raises(UserError, match="has no train tokens for them"):
-        MixtureSampler(dataset, plan.weights, seq_len=32, seed=0)
+    MixtureSampler(dataset, plan.weights, seq_len=32, seed=0)  # the plan's weights are the sampler's
+    with pytest.raises(UserError, match="has no train tokens for it"):
+        MixtureSampler(dataset, {"github": 0.5, "books": 0.5}, seq_len=32, seed=0)
 
 
 def test_plan_weights_drive_the_sampler(dataset):

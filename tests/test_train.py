@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import subprocess
@@ -12,10 +11,11 @@ from pathlib import Path
 import pytest
 import torch
 import yaml
-from model_fixtures import TINY, tiny_recipe, write_sentencepiece_dataset, write_token_dataset
+from model_fixtures import TINY, read_sharded, tiny_recipe, write_sentencepiece_dataset, write_token_dataset
 
-from model.config import TrainConfig
+from model.config import TrainConfig, model_args_for
 from model.model import Transformer
+from model.sharded import latest_checkpoint
 from model.train import configure_optimizer, lr_at, read_log, train_from_recipe
 from pipeline.cli import main as cli_main
 from pipeline.config import parse_section
@@ -105,10 +105,13 @@ def test_resume_equals_training_straight_through(tokens, tmp_path):
     assert max(abs(x - y) for (_, x), (_, y) in zip(a, b, strict=True)) <= 1e-6
     for source, loss in straight["val_loss_after"].items():
         assert resumed["val_loss_after"][source] == pytest.approx(loss, abs=1e-6)
-    one = torch.load(straight["checkpoint"], weights_only=True)
-    two = torch.load(resumed["checkpoint"], weights_only=True)
+    (one, one_model), (two, two_model) = (
+        read_sharded(straight["checkpoint"]),
+        read_sharded(resumed["checkpoint"]),
+    )
     assert one["sample_index"] == two["sample_index"] == 6 * 8
-    assert all(torch.allclose(one["model"][k], two["model"][k], atol=1e-6) for k in one["model"])
+    assert one_model.keys() == two_model.keys()
+    assert all(torch.allclose(one_model[k], two_model[k], atol=1e-6) for k in one_model)
 
 
 @pytest.mark.slow
@@ -159,7 +162,7 @@ def test_cli_train_then_generate_with_a_sentencepiece_tokenizer(tmp_path, capsys
     argv = [
         "generate",
         "--checkpoint",
-        str(out / "checkpoint.pt"),
+        str(out),  # the run folder: its checkpoints/LATEST names the newest checkpoint
         "--prompt",
         "the data",
         "--max-new-tokens",
@@ -212,6 +215,10 @@ def test_torchrun_two_processes_match_one(parallel, tokens, tmp_path):
     b = _train_losses(str(tmp_path / "two" / "train_log.jsonl"))
     assert [s for s, _ in a] == [s for s, _ in b]
     assert max(abs(x - y) for (_, x), (_, y) in zip(a, b, strict=True)) <= 1e-4
-    checkpoint = torch.load(tmp_path / "two" / "checkpoint.pt", weights_only=True)
-    assert checkpoint["world_size"] == 2 and checkpoint["step"] == 4
-    assert json.dumps(checkpoint["model_args"])  # full, unsharded state: loadable by one process
+    state, tensors = read_sharded(latest_checkpoint(tmp_path / "two"))
+    assert state["world_size"] == 2 and state["step"] == 4
+    # Both ranks' shards, joined when read by one process: the full model's shapes.
+    assert {name: tuple(t.shape) for name, t in tensors.items()} == {
+        name: tuple(t.shape)
+        for name, t in Transformer(model_args_for("tiny", vocab_size=128)).state_dict().items()
+    }

@@ -5,16 +5,21 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from model_fixtures import tiny_recipe, write_token_dataset
+from torch.distributed.checkpoint.state_dict import StateDictOptions, get_state_dict, set_state_dict
 
 import model.train as train_module
 from model.checkpoint import load_checkpoint, save_checkpoint
-from model.train import LOG_NAME, read_log, train_from_recipe
+from model.config import TrainConfig
+from model.model import ModelArgs, Transformer
+from model.sharded import latest_checkpoint, load_sharded, read_train_state
+from model.train import LOG_NAME, configure_optimizer, read_log, train_from_recipe
 from pipeline.errors import UserError
 
 # Checkpoints at steps 2 and 4 of 4, two micro steps per optimizer step.
@@ -77,7 +82,9 @@ def test_identical_runs_write_byte_identical_checkpoints(tokens, tmp_path):
         np.random.seed(run)
         torch.manual_seed(run)
         result = train_from_recipe(tiny_recipe(max_steps=2), str(tokens), str(tmp_path / f"run{run}"))
-        checkpoints.append(Path(result["checkpoint"]).read_bytes())
+        folder = Path(result["checkpoint"])
+        checkpoints.append({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+    assert sorted(checkpoints[0]) == [".metadata", "__0_0.distcp", "train_state.pt"]
     assert checkpoints[0] == checkpoints[1]
 
 
@@ -164,7 +171,7 @@ def test_a_torn_line_inside_the_log_is_one_line_naming_it(tokens, tmp_path):
 def test_each_log_record_is_one_write_and_the_log_is_synced_at_checkpoints(tokens, tmp_path, monkeypatch):
     """A crash can then tear only the last line, and a checkpoint never refers to log lines still in flight."""
     events: list[tuple[str, bytes | int]] = []
-    real_write, real_fsync, real_save = os.write, os.fsync, train_module.save_checkpoint
+    real_write, real_fsync, real_save = os.write, os.fsync, train_module.save_sharded
 
     def write(fd: int, data: bytes) -> int:
         if bytes(data).startswith(b'{"step"'):
@@ -175,13 +182,13 @@ def test_each_log_record_is_one_write_and_the_log_is_synced_at_checkpoints(token
         events.append(("fsync", fd))
         real_fsync(fd)
 
-    def save_checkpoint(*args, **kwargs) -> None:
+    def save_sharded(*args, **kwargs):
         events.append(("checkpoint", 0))
-        real_save(*args, **kwargs)
+        return real_save(*args, **kwargs)
 
     monkeypatch.setattr(os, "write", write)
     monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(train_module, "save_checkpoint", save_checkpoint)
+    monkeypatch.setattr(train_module, "save_sharded", save_sharded)
     result = train_from_recipe(tiny_recipe(**SETTINGS), str(tokens), str(tmp_path / "run"))
     writes = [data for kind, data in events if kind == "write"]
     assert [json.loads(data) for data in writes] == read_log(result["log"])
@@ -191,16 +198,35 @@ def test_each_log_record_is_one_write_and_the_log_is_synced_at_checkpoints(token
     assert len(checkpoints) == 2 and all(kinds[i - 1] == "fsync" for i in checkpoints)
 
 
+def _to_single_file_checkpoint(output: Path) -> None:
+    """Rewrite a run folder's sharded checkpoint as the one checkpoint.pt that older code wrote (full model and
+    optimizer states, keyed by parameter name) and remove the sharded one."""
+    folder = latest_checkpoint(output)
+    state = read_train_state(folder)
+    model = Transformer(ModelArgs(**state["model_args"]))
+    optimizer = configure_optimizer(model, TrainConfig(), torch.device("cpu"))
+    model_state, optim_state = get_state_dict(model, optimizer)
+    load_sharded(folder, model_state, optim_state)
+    set_state_dict(model, optimizer, model_state_dict=model_state, optim_state_dict=optim_state)
+    full_model, full_optim = get_state_dict(
+        model, optimizer, options=StateDictOptions(full_state_dict=True, cpu_offload=True)
+    )
+    for key in ("files",):
+        state.pop(key)
+    save_checkpoint(output / "checkpoint.pt", {**state, "model": full_model, "optimizer": full_optim})
+    shutil.rmtree(output / "checkpoints")
+
+
 @pytest.mark.slow
 def test_a_checkpoint_and_log_from_older_code_resume_as_one_run(tokens, straight, tmp_path):
-    """Older checkpoints kept no "before" loss (the log's step-0 record has it), and a from-scratch restart
-    by older code logged step 0 twice."""
+    """Older code wrote one checkpoint.pt (full states), at first without the "before" loss (the log's
+    step-0 record has it), and its from-scratch restarts logged step 0 twice."""
     output = tmp_path / "run"
     train_from_recipe(tiny_recipe(**SETTINGS), str(tokens), str(output), max_steps=2)
-    checkpoint = output / "checkpoint.pt"
-    payload = load_checkpoint(checkpoint)
+    _to_single_file_checkpoint(output)
+    payload = load_checkpoint(output / "checkpoint.pt")
     del payload["val_loss_before"]
-    save_checkpoint(checkpoint, payload)
+    save_checkpoint(output / "checkpoint.pt", payload)
     log = output / LOG_NAME
     lines = log.read_text().splitlines(keepends=True)
     log.write_text(lines[0] + "".join(lines))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from pipeline.config import Recipe, load_recipe
-from tokenization.mixture import format_plan, materialize_mixture, plan_mixture
+from tokenization.mixture import format_plan, materialize_mixture
 from tokenization.shards import TokenDataset
 
 
@@ -14,9 +14,12 @@ def _recipe(args: argparse.Namespace) -> Recipe:
 
 
 def mix_main(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from model.config import recipe_plan  # the trainer's budget sizes the plan (imports torch, so here)
+
     recipe = _recipe(args)
     dataset = TokenDataset.open(args.tokens, verify=bool(args.materialize))
-    plan = plan_mixture(dataset, recipe.mixture, args.token_budget)
+    plan, sized = recipe_plan(recipe, dataset, args.token_budget)
+    print(sized)
     print(format_plan(plan))
     if args.materialize:
         manifest = materialize_mixture(

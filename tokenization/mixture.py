@@ -1,13 +1,16 @@
 """Mixture plans: how many tokens each source contributes to a token budget, and how often it repeats.
 
 A mixture gives per-source weights (LLaMA Table 1 by default) or per-source epochs, and a token budget.
-- weights: source s gets weight_s x budget tokens; its epochs are that over its available tokens. Without a
-  budget, the budget is the tokens available in the sources with a positive weight.
+- weights: the weights of the sources the dataset has tokens of, renormalised to sum to one (a source the
+  dataset lacks is reported as missing, and the others share its weight, exactly as the trainer samples);
+  source s gets weight_s x budget tokens, and its epochs are that over its available tokens. Without a budget,
+  the budget is the tokens available in the sources with a positive weight.
 - epochs: source s gets epochs_s x its tokens; the weights follow from those targets. A budget, when given,
   scales every target to it (the epochs printed are then the resulting ones).
-The plan warns, never fails: about sources the mixture weights but the dataset lacks (the sampler refuses such
-a mixture), and about sources that must repeat more than `max_epochs` times. `plan.weights` is what the
-trainer's sampler takes.
+The budget is the trainer's (model/config.py training_budget: train.max_steps x tokens per step, or the
+mixture's token_budget, which must agree), so the plan `mix` and `run` print is the one that trains.
+The plan warns, never fails: about sources the mixture weights but the dataset lacks, and about sources that
+must repeat more than `max_epochs` times. `plan.weights` is what the trainer's sampler takes.
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ MATERIALIZE_SALT = "materialize"
 class PlanRow:
     source: str
     available_tokens: int
-    weight: float
+    weight: float  # its share of the samples the trainer draws
     target_tokens: int
     epochs: float | None  # None: the dataset has no tokens of this source
+    configured: float | None = None  # the weight the recipe gives it (weights mode), before renormalising
 
 
 @dataclass
@@ -68,24 +72,28 @@ def plan_mixture(
             raise UserError("none of the sources the mixture gives epochs to has tokens in the dataset")
         weights = {s: t / total for s, t in sorted(targets.items()) if t > 0}
         budget = budget if budget is not None else round(total)
+        configured: dict[str, float] = {}
     else:
-        weights = dict(sorted(mixture.source_weights().items()))
+        configured = {s: w for s, w in sorted(mixture.source_weights().items()) if w > 0}
+        present = {s: w for s, w in configured.items() if available.get(s, 0) > 0}
+        if not present:
+            raise UserError("none of the sources the mixture weights has tokens in the dataset")
+        total = sum(present.values())
+        weights = {s: w / total for s, w in present.items()}
         if budget is None:
-            budget = sum(available.get(s, 0) for s in weights)
-            if budget == 0:
-                raise UserError("none of the sources the mixture weights has tokens in the dataset")
-        for source in sorted(s for s in weights if s not in available):
+            budget = sum(available[s] for s in weights)
+        for source in sorted(set(configured) - set(present)):
             warnings.append(
-                f"{source}: weight {weights[source]:.1%} but the dataset has no tokens of it; training leaves it "
-                "out and renormalises the others (the sampler alone refuses such a mixture)"
+                f"{source}: weight {configured[source]:.1%} but the dataset has no tokens of it; left out, and the "
+                f"others renormalised to share its weight"
             )
     rows = []
-    for source in sorted(set(weights) | set(available)):
+    for source in sorted(set(weights) | set(available) | set(configured)):
         weight = weights.get(source, 0.0)
         target = round(weight * budget)
         tokens = available.get(source, 0)
         epochs = target / tokens if tokens else None
-        rows.append(PlanRow(source, tokens, weight, target, epochs))
+        rows.append(PlanRow(source, tokens, weight, target, epochs, configured.get(source)))
         if epochs is not None and epochs > mixture.max_epochs:
             warnings.append(
                 f"{source}: must repeat {epochs:.2f} times, more than max_epochs {mixture.max_epochs:g}"
@@ -94,16 +102,18 @@ def plan_mixture(
 
 
 def format_plan(plan: MixturePlan) -> str:
-    """The plan as a table, then its warnings, one a line."""
-    lines = [f"{'source':<14} {'available':>15} {'weight':>8} {'target':>15} {'epochs':>8}"]
+    """The plan as a table (the recipe's weight beside the one sampled), then its warnings, one a line."""
+    lines = [f"{'source':<14} {'available':>15} {'recipe':>8} {'sampled':>8} {'target':>15} {'epochs':>8}"]
     for row in plan.rows:
         epochs = f"{row.epochs:.2f}" if row.epochs is not None else "missing"
+        recipe = f"{row.configured:.2%}" if row.configured is not None else "-"
         lines.append(
-            f"{row.source:<14} {row.available_tokens:>15,} {row.weight:>8.2%} {row.target_tokens:>15,} {epochs:>8}"
+            f"{row.source:<14} {row.available_tokens:>15,} {recipe:>8} {row.weight:>8.2%} "
+            f"{row.target_tokens:>15,} {epochs:>8}"
         )
     available = sum(r.available_tokens for r in plan.rows)
     lines.append(
-        f"{'total':<14} {available:>15,} {sum(plan.weights.values()):>8.2%} {plan.token_budget:>15,}"
+        f"{'total':<14} {available:>15,} {'':>8} {sum(plan.weights.values()):>8.2%} {plan.token_budget:>15,}"
     )
     lines.extend(f"warning: {w}" for w in plan.warnings)
     return "\n".join(lines)
