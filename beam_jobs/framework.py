@@ -49,12 +49,14 @@ from pipeline.io import (
     parent_folder,
     read_json,
     stage_folders,
+    write_atomic,
 )
 from pipeline.manifest import (
     ALL_SOURCES,
     StageManifest,
     code_version,
     fingerprint,
+    key_hash,
     read_manifest,
     stale_reason,
     upstream_fingerprint,
@@ -83,6 +85,9 @@ class Stage:
     uses_seed: bool = False  # the seed enters its key only when it uses it
     groupable: bool = False  # its input units may be committed in groups (execution.group_files)
     keep_work: bool = False  # an interrupted group's folder is resumed, not wiped (the trainer's checkpoints)
+    # Each key (config, inputs, code) gets its own run folder under the stage folder, and a finished run is never
+    # replaced: a changed `train:` section starts a new training run beside the old one (see place()).
+    runs_by_key: bool = False
     describe: Callable[[StageManifest, str], dict[str, Any]] | None = None  # its entry in the run report
     # A per-source stage's extra config keys and code per source (each source's reader): editing one source's
     # reader, or its section, re-runs that source only.
@@ -174,6 +179,38 @@ def stage_key(run: StageRun) -> dict[str, Any]:
     }
 
 
+RUN_POINTER = "LATEST"  # in a runs_by_key stage's folder: the name of the run folder written last
+RUN_PREFIX = "run-"
+
+
+def place(run: StageRun) -> StageRun:
+    """The run with its output folder: the stage folder, or for a runs_by_key stage the folder of this key
+    inside it (`run-<key hash>`)."""
+    if not run.stage.runs_by_key:
+        return run
+    return replace(run, directory=join(run.directory, RUN_PREFIX + key_hash(stage_key(run))[:12]))
+
+
+def _announce_new_run(run: StageRun, say: Callable[[str], None]) -> None:
+    """Say that a new run starts beside the finished ones it keeps (their config, inputs or code differ)."""
+    root = parent_folder(run.directory)
+    fs, resolved = filesystem(root)
+    mine = run.directory.rstrip("/").rsplit("/", 1)[-1]
+    entries = fs.ls(resolved, detail=False) if fs.isdir(resolved) else []
+    names = (entry.rstrip("/").rsplit("/", 1)[-1] for entry in entries)
+    others = sorted(
+        name
+        for name in names
+        if name.startswith(RUN_PREFIX) and name != mine and read_manifest(join(root, name)) is not None
+    )
+    if others:
+        say(
+            f"{run.namespace}: config, inputs or code differ from the finished run{'s' if len(others) > 1 else ''} "
+            f"{', '.join(join(root, o) for o in others)}; starting a new run in {run.directory} (the old "
+            f"{'ones are' if len(others) > 1 else 'one is'} kept)"
+        )
+
+
 def run_stage(run: StageRun, say: Callable[[str], None] | None = None) -> tuple[StageManifest, bool]:
     """Run `run.stage` unless its manifest says it is current; returns (manifest, whether it ran).
 
@@ -186,6 +223,8 @@ def run_stage(run: StageRun, say: Callable[[str], None] | None = None) -> tuple[
     if reason is None:
         return read_manifest(run.directory), False
     say(f"{run.namespace}: running ({reason})")
+    if stage.runs_by_key and reason == "no manifest":
+        _announce_new_run(run, say)
     area = WorkArea(run.directory, key)
     area.remove_stale()
     pending = area.pending()
@@ -211,7 +250,11 @@ def run_stage(run: StageRun, say: Callable[[str], None] | None = None) -> tuple[
             area.commit(index, record)
         records.append(record)
     manifest = _merge(run, key, records)
-    return area.finalize(manifest, len(groups)), True
+    manifest = area.finalize(manifest, len(groups))
+    if stage.runs_by_key:
+        name = run.directory.rstrip("/").rsplit("/", 1)[-1]
+        write_atomic(join(parent_folder(run.directory), RUN_POINTER), f"{name}\n".encode())
+    return manifest, True
 
 
 def run_one(
@@ -225,7 +268,7 @@ def run_one(
 ) -> tuple[StageManifest, bool]:
     """Run one stage outside a recipe's graph (its CLI command, tests): inputs named by artifact."""
     check_output_folder(directory)
-    return run_stage(StageRun(stage, recipe, source, inputs, directory, list(beam_args or []), force))
+    return run_stage(place(StageRun(stage, recipe, source, inputs, directory, list(beam_args or []), force)))
 
 
 def input_units(run: StageRun) -> list[tuple[str, int]]:

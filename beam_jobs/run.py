@@ -20,6 +20,7 @@ from beam_jobs.framework import (
     PER_SOURCE_ARTIFACTS,
     Stage,
     StageRun,
+    place,
     print_counts,
     run_stage,
 )
@@ -114,7 +115,7 @@ def stage_runs(recipe: Recipe, planned: PlannedStage, output: str, beam_args: li
                     artifact_path(output, table[s], artifact, s) for s in wanted if s in table
                 ]
         directory = stage_dir(output, stage.folder, source)
-        yield StageRun(stage, recipe, source, inputs, directory, beam_args, force)
+        yield place(StageRun(stage, recipe, source, inputs, directory, beam_args, force))
 
 
 def run_recipe(

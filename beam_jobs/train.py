@@ -1,7 +1,9 @@
 """The train stage: the bundled LLaMA trainer on the token shards, within `llama-data run`.
 
-Its work folder is kept across an interrupted run with the same key (config, tokens, code), so a re-run
-resumes from the last checkpoint there; a finished run is skipped; anything else starts afresh.
+Each key (train and mixture config, tokens, code) trains in its own run folder, `train/run-<key hash>/`, and
+`train/LATEST` names the one written last. A re-run with the same key skips a finished run and resumes an
+interrupted one from its last checkpoint; a changed key starts a new run folder and says so. A finished run
+is never deleted.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ FILE_KEYS = ("checkpoint", "log", "plot")
 
 
 def run_train(run: StageRun) -> dict[str, Any]:
-    from model.checkpoint import CHECKPOINT_NAME
+    from model.sharded import CHECKPOINTS_DIR, LATEST_NAME
     from model.train import train_from_recipe
 
     (tokens,) = run.input("tokens")
     fs, work = filesystem(run.work)
-    resume = fs.exists(f"{work.rstrip('/')}/{CHECKPOINT_NAME}")
+    resume = fs.exists(f"{work.rstrip('/')}/{CHECKPOINTS_DIR}/{LATEST_NAME}")
     result = train_from_recipe(run.recipe, tokens, run.work, resume=resume)
     summary = {key: result[key] for key in SUMMARY_KEYS}
-    summary.update({key: str(result[key]).rstrip("/").rsplit("/", 1)[-1] for key in FILE_KEYS})
+    # Paths relative to the run folder (the work folder's files move there).
+    summary.update({key: str(result[key])[len(run.work.rstrip("/")) + 1 :] for key in FILE_KEYS})
     return {"outputs": describe_files(run.work), "extra": {"summary": summary}}
 
 
@@ -49,11 +52,13 @@ TRAIN = Stage(
         "model.model",
         "model.data",
         "model.checkpoint",
+        "model.sharded",
         "model.config",
         "tokenization.sampler",
     ),
     run=run_train,
     uses_seed=True,
     keep_work=True,
+    runs_by_key=True,
     describe=describe,
 )

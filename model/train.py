@@ -87,12 +87,12 @@ def main(args: Any, beam_args: list[str]) -> int:
     """`llama-data train` (beam_args is always empty: cli.py refuses unknown options for this command).
 
     Defaults follow `llama-data run --output out/<recipe name>` (what `make run` does): tokens from
-    out/<name>/tokens, checkpoints and logs to out/<name>/train."""
+    out/<name>/tokens, checkpoints and logs to out/<name>/train/cli (beside the run folders of the train stage)."""
     if args.max_steps is not None and args.max_steps < 1:
         raise UserError(f"--max-steps must be at least 1, got {args.max_steps}")
     recipe = load_recipe(args.config)
     tokens = args.tokens or os.path.join("out", recipe.name, "tokens")
-    output = args.output or os.path.join("out", recipe.name, "train")
+    output = args.output or os.path.join("out", recipe.name, "train", "cli")
     train_from_recipe(
         recipe, tokens, output, resume=args.resume, max_steps=args.max_steps, device=args.device
     )

@@ -87,7 +87,16 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     assert train["val_loss_after"]["commoncrawl"] < train["val_loss_before"]["commoncrawl"] - 0.5
     printed = capsys.readouterr().out
     assert "run summary" in printed and "validation loss per source (before -> after training)" in printed
-    assert (output / "_RUN_REPORT.json").is_file() and (output / "train" / "loss.png").is_file()
+    assert (output / "_RUN_REPORT.json").is_file() and Path(train["plot"]).is_file()
+    run_folder = Path(train["checkpoint"]).parents[1]  # train/run-<key>/checkpoints/step-...
+    assert run_folder.parent == output / "train" and (output / "train" / "LATEST").read_text().split() == [
+        run_folder.name
+    ]
+    # The plan printed is the one that trains: the sources present share the weights, sized by 60 steps.
+    assert (
+        "training budget: 60 steps x 2,048 tokens = 122,880 tokens (from train.max_steps)"
+        in stages["mix"]["plan"]
+    )
     first = _digests(output)
 
     again = run_recipe(recipe, str(output), beam_args)
@@ -102,6 +111,15 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
         recipe, str(output), ["--direct_num_workers=2", "--direct_running_mode=multi_processing"], force=True
     )
     assert _digests(output) == first
+
+    # A changed train: section never deletes the finished run: it trains a new one beside it and says so.
+    capsys.readouterr()
+    changed = run_recipe(_recipe(tmp_path, lr=1e-3), str(output), beam_args, stages=["mix", "train"])
+    new_folder = Path(changed["stages"]["train"]["checkpoint"]).parents[1]
+    assert new_folder != run_folder and new_folder.parent == run_folder.parent
+    assert (run_folder / "_MANIFEST.json").is_file() and (run_folder / "checkpoints" / "LATEST").is_file()
+    assert (output / "train" / "LATEST").read_text().split() == [new_folder.name]
+    assert f"starting a new run in {new_folder} (the old one is kept)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -177,12 +195,12 @@ def test_the_whole_sample_run_writes_to_an_fsspec_url(tmp_path, beam_args, monke
         "tokenizer",
         "tokens",
         "mix",
-        "train",
     ):
         assert fs.exists(f"/llama-run/out/{name}/_MANIFEST.json"), name
-    assert fs.exists("/llama-run/out/train/checkpoint.pt") and fs.exists(
-        "/llama-run/out/tokens/manifest.json"
-    )
+    assert fs.exists("/llama-run/out/train/LATEST") and fs.exists("/llama-run/out/tokens/manifest.json")
+    run_folder = fs.read_text("/llama-run/out/train/LATEST").strip()
+    assert fs.exists(f"/llama-run/out/train/{run_folder}/checkpoints/LATEST")
+    assert fs.exists(f"/llama-run/out/train/{run_folder}/_MANIFEST.json")
     assert report["stages"]["train"]["steps"] == 10
     assert report["stages"]["tokenize"]["tokens_by_source"]["commoncrawl"]["train"] > 20_000
     again = run_recipe(recipe, output, beam_args)
