@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import torch
+import yaml
 
 from model.model import ModelArgs, Transformer
 from pipeline.config import recipe_from_dict
@@ -177,3 +181,33 @@ def read_sharded(folder: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
     from model.sharded import read_tensors, read_train_state
 
     return read_train_state(folder), dict(read_tensors(folder))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_recipe(path: Path, **train) -> Path:
+    """tiny_recipe as a YAML file, for the CLI and torchrun."""
+    recipe = {
+        "name": "test",
+        "seed": 1234,
+        "mixture": {"weights": {"commoncrawl": 1.0}},
+        "train": tiny_recipe(**train).train,
+    }
+    path.write_text(yaml.safe_dump(recipe))
+    return path
+
+
+def torchrun(nproc: int, argv: list[str], timeout: int = 600) -> subprocess.CompletedProcess:
+    """`python -m torch.distributed.run --standalone --nproc_per_node=N ARGV` on CPU; fails the test on error."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}", *argv]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def torchrun_train(nproc: int, config: Path, tokens: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`llama-data train` under torchrun on CPU."""
+    argv = ["-m", "pipeline.cli", "train", "--config", str(config), "--tokens", str(tokens)]
+    return torchrun(nproc, [*argv, "--output", str(output), "--device", "cpu", *extra])

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 import yaml
-from model_fixtures import TINY, read_sharded, tiny_recipe, write_sentencepiece_dataset, write_token_dataset
+from model_fixtures import (
+    TINY,
+    read_sharded,
+    tiny_recipe,
+    torchrun_train,
+    write_recipe,
+    write_sentencepiece_dataset,
+    write_token_dataset,
+)
 
 from model.config import TrainConfig, model_args_for
 from model.model import Transformer
@@ -130,17 +135,6 @@ def test_training_lowers_validation_loss_and_writes_log_and_plot(tokens, tmp_pat
         train_from_recipe(tiny_recipe(), str(tokens), str(tmp_path))
 
 
-def _write_recipe(path: Path, **train) -> Path:
-    recipe = {
-        "name": "test",
-        "seed": 1234,
-        "mixture": {"weights": {"commoncrawl": 1.0}},
-        "train": tiny_recipe(**train).train,
-    }
-    path.write_text(yaml.safe_dump(recipe))
-    return path
-
-
 def test_cli_reports_a_bad_train_key_in_one_line(tmp_path, tokens, capsys):
     config = tmp_path / "recipe.yaml"
     config.write_text(yaml.safe_dump({"train": {"preset": "tiny", "learning_rate": 1e-3}}))
@@ -155,7 +149,7 @@ def test_cli_reports_a_bad_train_key_in_one_line(tmp_path, tokens, capsys):
 @pytest.mark.slow
 def test_cli_train_then_generate_with_a_sentencepiece_tokenizer(tmp_path, capsys):
     tokens = write_sentencepiece_dataset(tmp_path)
-    config = _write_recipe(tmp_path / "recipe.yaml", max_steps=40, lr=1e-2)
+    config = write_recipe(tmp_path / "recipe.yaml", max_steps=40, lr=1e-2)
     out = tmp_path / "run"
     assert cli_main(["train", "--config", str(config), "--tokens", str(tokens), "--output", str(out)]) == 0
     capsys.readouterr()
@@ -179,38 +173,14 @@ def test_cli_train_then_generate_with_a_sentencepiece_tokenizer(tmp_path, capsys
     assert "corrupt or unreadable checkpoint" in capsys.readouterr().err
 
 
-def _torchrun(nproc: int, config: Path, tokens: Path, output: Path) -> None:
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
-    command = [
-        sys.executable,
-        "-m",
-        "torch.distributed.run",
-        "--standalone",
-        f"--nproc_per_node={nproc}",
-        "-m",
-        "pipeline.cli",
-        "train",
-        "--config",
-        str(config),
-        "--tokens",
-        str(tokens),
-        "--output",
-        str(output),
-        "--device",
-        "cpu",
-    ]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("parallel", ["ddp", "fsdp"])
 def test_torchrun_two_processes_match_one(parallel, tokens, tmp_path):
     """The same global batch split over two ranks gives the same losses as one process accumulating it."""
     settings = {"max_steps": 4, "batch_tokens": 2 * 4 * 32, "parallel": parallel}
-    config = _write_recipe(tmp_path / "recipe.yaml", **settings)
+    config = write_recipe(tmp_path / "recipe.yaml", **settings)
     single = train_from_recipe(tiny_recipe(**settings), str(tokens), str(tmp_path / "one"), device="cpu")
-    _torchrun(2, config, tokens, tmp_path / "two")
+    torchrun_train(2, config, tokens, tmp_path / "two")
     a = _train_losses(single["log"])
     b = _train_losses(str(tmp_path / "two" / "train_log.jsonl"))
     assert [s for s, _ in a] == [s for s, _ in b]
