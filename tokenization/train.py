@@ -6,12 +6,17 @@ source's share of the sample's characters follows the mixture weight (restricted
 within `tokenizer.sample_documents` documents in all; a source too small for its share gives everything it has
 and the others share what is left (water-filling). Documents are fed line by line; SentencePiece keeps the
 sample's sentences in memory, so the sample size, not the corpus size, bounds memory.
+
+Training runs on every core the process may use; the BPE merges do not depend on the thread count (the tests
+train with different counts and compare bytes), but SentencePiece records num_threads in the model, so the
+written model has that field set to a fixed value and its bytes do not depend on the machine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,15 +28,19 @@ from pipeline.config import MixtureConfig, Recipe
 from pipeline.errors import UserError
 from pipeline.hashing import unit_fraction
 from pipeline.io import iter_documents, join, read_json, write_atomic, write_json
+from tokenization.spm_model import with_recorded_threads
 
 MODEL_NAME = "tokenizer.model"
 CONFIG_NAME = "tokenizer.json"
 SHA_NAME = "tokenizer.model.sha256"
 SAMPLE_SALT = "tokenizer-sample"
+RECORDED_THREADS = 1  # the num_threads every written model records, whatever the machine trained with
 
 
 def trainer_arguments(recipe: Recipe) -> dict[str, Any]:
-    """The exact SentencePieceTrainer arguments; recorded beside the model. LLaMA's choices unless noted."""
+    """The SentencePieceTrainer arguments, recorded beside the model; LLaMA's choices unless noted.
+
+    num_threads is the value the model records; training itself runs on `training_threads()` cores."""
     config = recipe.tokenizer
     return {
         "model_type": "bpe",  # LLaMA §2.1: BPE, SentencePiece implementation
@@ -54,7 +63,7 @@ def trainer_arguments(recipe: Recipe) -> dict[str, Any]:
         "max_sentence_length": config.max_sentence_length,  # lines are cut to this many bytes before training
         "input_sentence_size": 0,  # train on the whole drawn sample: we sample, SentencePiece does not
         "shuffle_input_sentence": False,  # input order is already deterministic; no trainer-side randomness
-        "num_threads": 1,  # the trainer records this in the model: a fixed value keeps model bytes the same
+        "num_threads": RECORDED_THREADS,  # trains on all cores; the model records this fixed value instead
         "hard_vocab_limit": False,  # a small corpus may support fewer pieces than asked; never fail for it
         "minloglevel": 2,  # SentencePiece's own progress log off; we print a summary
     }
@@ -152,6 +161,14 @@ def sample_sentences(
                         yield line[start : start + chunk_chars]
 
 
+def training_threads() -> int:
+    """The cores this process may run on (its CPU affinity where the platform has one): BPE training is
+    faster with them and its result does not depend on how many there are."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def train_tokenizer(recipe: Recipe, parts: list[str], output_dir: str) -> dict[str, Any]:
     """Train `<output_dir>/tokenizer.model` on a sample of `parts`; returns what `tokenizer.json` records.
 
@@ -163,13 +180,17 @@ def train_tokenizer(recipe: Recipe, parts: list[str], output_dir: str) -> dict[s
     model = io.BytesIO()
     sentences = sample_sentences(parts, plan, recipe.seed, recipe.tokenizer.max_sentence_length, drawn)
     try:
-        spm.SentencePieceTrainer.train(sentence_iterator=sentences, model_writer=model, **arguments)
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=sentences,
+            model_writer=model,
+            **{**arguments, "num_threads": training_threads()},
+        )
     except RuntimeError as exc:
         raise UserError(
             f"SentencePiece could not train on the sample ({str(exc).strip()}); "
             "lower tokenizer.vocab_size or tokenizer.character_coverage, or give it more text"
         ) from None
-    model_bytes = model.getvalue()
+    model_bytes = with_recorded_threads(model.getvalue(), arguments["num_threads"])
     processor = spm.SentencePieceProcessor(model_proto=model_bytes)
     if processor.get_piece_size() < arguments["vocab_size"]:
         print(
