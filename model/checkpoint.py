@@ -531,7 +531,7 @@ def export_hf(
     if tokenizer is not None:
         from tokenization.hf_tokenizer import write_hf_tokenizer
 
-        write_hf_tokenizer(tokenizer, directory, bos_id, eos_id)
+        write_hf_tokenizer(tokenizer, directory, bos_id, eos_id, model_max_length=args.max_seq_len)
     return directory
 
 
@@ -684,6 +684,28 @@ def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[Tr
 
 
 INFO_KEYS = ("tokenizer", "tokenizer_sha256", "bos_id", "eos_id", "step")
+
+
+def find_tokenizer(checkpoint: str, info: dict[str, Any], given: str | None = None) -> Path | None:
+    """The SentencePiece model of a checkpoint: `given`, else the one it records, else a tokenizer.model beside
+    it (Meta's and HF's folders ship one); None when there is none. A URL is fetched to the cache. A tokenizer
+    other than the one the checkpoint was trained with (its sha256 is recorded) is a UserError."""
+    path = given or info.get("tokenizer")
+    if not path:
+        folder = Path(checkpoint) if Path(checkpoint).is_dir() else Path(checkpoint).parent
+        path = str(folder / "tokenizer.model") if (folder / "tokenizer.model").is_file() else None
+    if not path:
+        return None
+    if is_remote(path) or path.startswith("file://"):
+        path = str(cached_file(path))
+    if not Path(path).is_file():
+        if given:
+            raise UserError(f"tokenizer not found: {given}")
+        return None
+    expected = info.get("tokenizer_sha256")
+    if expected and hashlib.sha256(Path(path).read_bytes()).hexdigest() != expected:
+        raise UserError(f"{path}: not the tokenizer the checkpoint was trained with (sha256 differs)")
+    return Path(path)
 
 
 def _check_shapes(state: dict[str, torch.Tensor], args: ModelArgs, where: str) -> None:

@@ -7,16 +7,13 @@ then each new token is a forward pass over that one token against the cached key
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any
 
 import torch
 
-from model.checkpoint import load_model, local_checkpoint
+from model.checkpoint import find_tokenizer, load_model, local_checkpoint
 from model.model import Transformer
 from pipeline.errors import UserError
-from tokenization.cache import cached_file
 
 
 @torch.no_grad()
@@ -81,18 +78,9 @@ def main(args: Any, beam_args: list[str]) -> int:
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     checkpoint = local_checkpoint(args.checkpoint)
     model, info = load_model(checkpoint, device)
-    tokenizer_path = args.tokenizer or info.get("tokenizer") or _beside(checkpoint)
-    if tokenizer_path:  # a URL is fetched to the cache; a file:// URL becomes its local path
-        tokenizer_path = str(cached_file(tokenizer_path))
-    if not tokenizer_path or not Path(tokenizer_path).is_file():
-        raise UserError(
-            f"no tokenizer found ({tokenizer_path or 'the checkpoint names none'}); pass --tokenizer MODEL"
-        )
-    expected = info.get("tokenizer_sha256")
-    if expected and hashlib.sha256(Path(tokenizer_path).read_bytes()).hexdigest() != expected:
-        raise UserError(
-            f"{tokenizer_path}: not the tokenizer the checkpoint was trained with (sha256 differs)"
-        )
+    tokenizer_path = find_tokenizer(checkpoint, info, args.tokenizer)
+    if tokenizer_path is None:
+        raise UserError("no tokenizer found (the checkpoint names none); pass --tokenizer MODEL")
     sp = spm.SentencePieceProcessor(model_file=str(tokenizer_path))
     if sp.vocab_size() != model.args.vocab_size:
         raise UserError(f"{tokenizer_path}: {sp.vocab_size()} tokens, the model has {model.args.vocab_size}")
@@ -110,10 +98,3 @@ def _continuation(sp: Any, prompt: list[int], new_tokens: list[int]) -> str:
     (SentencePiece marks a word's leading space on the word's own piece)."""
     full, head = sp.decode(prompt + new_tokens), sp.decode(prompt)
     return full[len(head) :] if full.startswith(head) else " " + sp.decode(new_tokens)
-
-
-def _beside(checkpoint: str) -> str | None:
-    """Meta and HF folders usually ship their tokenizer.model next to the weights."""
-    path = Path(checkpoint)
-    candidate = (path if path.is_dir() else path.parent) / "tokenizer.model"
-    return str(candidate) if candidate.is_file() else None

@@ -181,6 +181,23 @@ def _generate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", metavar="DEV")
 
 
+def _export(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--checkpoint",
+        required=True,
+        metavar="PATH",
+        help="a train stage or run folder, a checkpoint, or a Meta or Hugging Face folder",
+    )
+    p.add_argument("--format", required=True, choices=("hf", "meta"), help="the layout to write")
+    p.add_argument("--output", required=True, metavar="DIR", help="a new (or empty) folder")
+    p.add_argument(
+        "--dtype", default="float32", choices=("float32", "bfloat16", "float16"), help="weights' dtype"
+    )
+    p.add_argument(
+        "--tokenizer", metavar="MODEL", help="SentencePiece model (default: the one the checkpoint names)"
+    )
+
+
 # name: (help, argument builder, "module:function" handler, passes unknown options to Beam)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, bool]] = {
     "ingest": ("read one source's raw files into documents (Beam)", _ingest, "beam_jobs.ingest:main", True),
@@ -236,6 +253,12 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, b
     ),
     "train": ("train the bundled LLaMA model on a mixture", _train, "model.train:main", False),
     "generate": ("sample text from a checkpoint", _generate, "model.generate:main", False),
+    "export": (
+        "write a checkpoint in Hugging Face's layout (lm-evaluation-harness) or Meta's",
+        _export,
+        "model.export:main",
+        False,
+    ),
 }
 
 

@@ -91,9 +91,10 @@ def write_token_dataset(
     return directory
 
 
-def write_sentencepiece_dataset(directory: Path, vocab_size: int = 64) -> Path:
-    """A real SentencePiece BPE model (tok.model) trained on generated sentences, and a dataset encoded with it
-    in `directory / "tokens"`, whose manifest names the model (so generate can find it)."""
+def write_sentencepiece_dataset(directory: Path, vocab_size: int = 320) -> Path:
+    """A real SentencePiece BPE model (tok.model) trained on generated sentences with LLaMA's settings (byte
+    fallback: 256 byte pieces, so at least ~290 pieces), and a dataset encoded with it in `directory / "tokens"`,
+    whose manifest names the model (so generate and export find it)."""
     import sentencepiece as spm
 
     words = ["the", "data", "model", "token", "shard", "train", "mixture", "source", "llama", "beam"]
@@ -108,8 +109,15 @@ def write_sentencepiece_dataset(directory: Path, vocab_size: int = 64) -> Path:
         eos_id=2,
         unk_id=0,
         pad_id=-1,
+        byte_fallback=True,
+        split_digits=True,
+        normalization_rule_name="identity",
+        remove_extra_whitespaces=False,
+        hard_vocab_limit=False,
+        minloglevel=2,
     )
     sp = spm.SentencePieceProcessor(model_file=str(model_file))
+    vocab_size = sp.vocab_size()
     shards = []
     for split, chunk in (("train", lines[:360]), ("validation", lines[360:])):
         writer = ShardWriter(str(directory / "tokens"), f"commoncrawl-{split}", 2, vocab_size)

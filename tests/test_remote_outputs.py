@@ -3,7 +3,6 @@ writing to memory:// (fsspec's in-process filesystem, a real fsspec backend) and
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from pathlib import Path
@@ -172,12 +171,14 @@ def test_training_to_a_memory_folder_writes_there_and_resumes_from_it(tmp_path, 
     output = join(remote, "run")
     recipe = tiny_recipe(max_steps=4, batch_tokens=2 * 4 * 32)
     straight = train_from_recipe(recipe, tokens, f"file://{tmp_path}/straight")
-    assert straight["checkpoint"] == str(tmp_path / "straight" / "checkpoint.pt")  # file://: a local folder
+    assert straight["checkpoint"] == str(
+        tmp_path / "straight" / "checkpoints" / "step-00000004"
+    )  # file://: local
 
     half = train_from_recipe(recipe, tokens, output, max_steps=2)
     assert half["steps"] == 2
     assert (half["checkpoint"], half["log"], half["plot"]) == (
-        join(output, "checkpoint.pt"),
+        join(output, "checkpoints/step-00000002"),
         join(output, "train_log.jsonl"),
         join(output, "loss.png"),
     )
@@ -195,25 +196,25 @@ def test_training_to_a_memory_folder_writes_there_and_resumes_from_it(tmp_path, 
     b = [(r["step"], r["loss"]) for r in remote_log if "loss" in r]
     assert [s for s, _ in b] == [1, 2, 3, 4]
     assert max(abs(x - y) for (_, x), (_, y) in zip(a, b, strict=True)) <= 1e-6
-    checkpoint = torch.load(
-        io.BytesIO(MEMORY.cat_file(_memory_path(resumed["checkpoint"]))), weights_only=True
-    )
-    assert checkpoint["step"] == 4
-    model, info = load_model(resumed["checkpoint"])
-    assert info["step"] == 4  # the cached copy is refreshed when the remote file changes
+    assert MEMORY.cat_file(_memory_path(join(output, "checkpoints/LATEST"))) == b"step-00000004\n"
+    model, info = load_model(output)  # the run folder's URL: its LATEST is followed, remotely
+    assert info["step"] == 4  # the cached copy is refreshed when the remote files change
     hf_model, hf_info = load_model(join(output, "hf"))
     assert hf_info["layout"] == "hf" and load_model(join(output, "meta"))[1]["layout"] == "meta"
     state = model.state_dict()
     assert all(torch.allclose(state[k], v, atol=1e-6) for k, v in hf_model.state_dict().items())
     names = [p.removeprefix(_memory_path(output) + "/") for p in MEMORY.find(_memory_path(output))]
     assert {
-        "checkpoint.pt",
+        "checkpoints/LATEST",
+        "checkpoints/step-00000004/.metadata",
+        "checkpoints/step-00000004/__0_0.distcp",
+        "checkpoints/step-00000004/train_state.pt",
         "train_log.jsonl",
         "loss.png",
         "hf/model.safetensors",
         "meta/params.json",
     } <= set(names)
-    assert not [n for n in names if ".tmp-" in n]
+    assert not [n for n in names if ".tmp-" in n or "step-00000002" in n]  # the older checkpoint is gone
 
 
 @pytest.mark.slow
@@ -227,7 +228,7 @@ def test_generate_reads_a_remote_checkpoint_and_tokenizer(tmp_path, remote, caps
     argv = [
         "generate",
         "--checkpoint",
-        join(output, "checkpoint.pt"),
+        output,
         "--prompt",
         "the data",
         "--temperature",

@@ -18,12 +18,12 @@ from model_fixtures import (
     write_token_dataset,
 )
 
-from model.config import TrainConfig, model_args_for
+from model.config import TrainConfig, model_args_for, training_budget
 from model.model import Transformer
 from model.sharded import latest_checkpoint
 from model.train import configure_optimizer, lr_at, read_log, train_from_recipe
 from pipeline.cli import main as cli_main
-from pipeline.config import parse_section
+from pipeline.config import MixtureConfig, parse_section
 from pipeline.errors import ConfigError, UserError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,3 +192,43 @@ def test_torchrun_two_processes_match_one(parallel, tokens, tmp_path):
         name: tuple(t.shape)
         for name, t in Transformer(model_args_for("tiny", vocab_size=128)).state_dict().items()
     }
+
+
+@pytest.mark.parametrize(
+    ("train", "mixture", "expected"),
+    [
+        ({"max_steps": 10, "batch_tokens": 1000}, {}, (10, 1000, "train.max_steps")),
+        ({"batch_tokens": 1000}, {"token_budget": 10_500}, (11, 1000, "mixture.token_budget")),
+        ({"max_steps": 10, "batch_tokens": 1000}, {"token_budget": 10_400}, (10, 1000, "train.max_steps")),
+        ({"micro_batch_size": 2, "seq_len": 8}, {}, (1000, 16, "the default max_steps")),
+    ],
+)
+def test_one_training_budget_from_whichever_the_recipe_sets(train, mixture, expected):
+    budget = training_budget(TrainConfig(**train), MixtureConfig(**mixture))
+    assert (budget.steps, budget.batch_tokens, budget.origin) == expected
+
+
+def test_a_recipe_whose_steps_and_token_budget_disagree_is_one_clear_error():
+    """configs/llama.yaml once said 1.4T tokens in mixture.token_budget and 250,000 x 4M = 1.05T in train."""
+    with pytest.raises(ConfigError) as refused:
+        training_budget(
+            TrainConfig(max_steps=250_000, batch_tokens=4_194_304),
+            MixtureConfig(token_budget=1_400_000_000_000),
+        )
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith("mixture.token_budget 1,400,000,000,000 and train.max_steps x tokens per step")
+    assert "(250,000 x 4,194,304 = 1,048,576,000,000) disagree" in message
+
+
+def test_the_plan_mix_prints_is_the_one_that_trains(tokens, tmp_path, capsys):
+    """The mixture's weights over the sources present, sized by max_steps x batch tokens, in `mix` and in the
+    trainer's own log."""
+    config = write_recipe(tmp_path / "recipe.yaml", max_steps=5, batch_tokens=256)
+    assert cli_main(["mix", "--tokens", str(tokens), "--config", str(config)]) == 0
+    printed = capsys.readouterr().out
+    assert "training budget: 5 steps x 256 tokens = 1,280 tokens (from train.max_steps)" in printed
+    assert "commoncrawl" in printed and "1,280" in printed
+    result = train_from_recipe(tiny_recipe(max_steps=5, batch_tokens=256), str(tokens), str(tmp_path / "run"))
+    records = [r for r in read_log(result["log"]) if "loss" in r]
+    assert records[-1]["tokens"] == 1_280 and records[-1]["step"] == 5
