@@ -90,8 +90,8 @@ def save_sharded(
     rank = dist.get_rank() if distributed else 0
     if rank == 0:
         _remove(folder)  # a crash in an earlier save of this very step
-        folder.mkdir(parents=True)
     _barrier(distributed)
+    folder.mkdir(parents=True, exist_ok=True)  # on every rank: machines without a shared disk each need it
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # DCP's notes about single-process use
         dcp.save(

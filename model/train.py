@@ -317,10 +317,7 @@ def _train(
     start_step, start_sample, val_before = 0, 0, None
     if restored:
         where = run.name(str((found or legacy).relative_to(output)))
-        if found is not None:
-            payload = _restore(found, model, optimizer, args, dataset, where)
-        else:  # a single-file checkpoint from before sharded checkpoints
-            payload = _restore_single_file(legacy, model, optimizer, args, dataset, where)
+        payload = _restore(found or legacy, model, optimizer, args, dataset, where)
         start_step, val_before = int(payload["step"]), _recorded_start_loss(payload, log_path)
         start_sample = int(payload["sample_index"])
         say(f"resumed from {where} at step {start_step}, sample {start_sample:,}")
@@ -586,25 +583,6 @@ def _check_compatible(payload: dict[str, Any], args: ModelArgs, dataset: TokenDa
 
 
 def _restore(
-    folder: Path,
-    model: torch.nn.Module,
-    optimizer: torch.optim.Optimizer,
-    args: ModelArgs,
-    dataset: TokenDataset,
-    name: str,
-) -> dict[str, Any]:
-    """Load a sharded checkpoint into model and optimizer (each rank reads the pieces of its own shards) and
-    return its train state; errors name it as `name`."""
-    payload = read_train_state(folder)
-    _check_compatible(payload, args, dataset, name)
-    model_state, optim_state = get_state_dict(model, optimizer)
-    load_sharded(folder, model_state, optim_state)
-    set_state_dict(model, optimizer, model_state_dict=model_state, optim_state_dict=optim_state)
-    restore_rng_state(payload["rng"])
-    return payload
-
-
-def _restore_single_file(
     path: Path,
     model: torch.nn.Module,
     optimizer: torch.optim.Optimizer,
@@ -612,15 +590,23 @@ def _restore_single_file(
     dataset: TokenDataset,
     name: str,
 ) -> dict[str, Any]:
-    """Resume from a checkpoint.pt (full states in one file, as runs before sharded checkpoints wrote them)."""
-    payload = load_checkpoint(path)
-    _check_compatible(payload, args, dataset, name)
+    """Load a checkpoint into model and optimizer and return its train state; errors name it as `name`.
+
+    A sharded checkpoint folder: each rank reads the pieces of its own shards. A checkpoint.pt (full states in one
+    file, as runs before sharded checkpoints wrote them): every rank reads it and keeps its shards."""
+    if path.is_dir():
+        payload = read_train_state(path)
+        _check_compatible(payload, args, dataset, name)
+        model_state, optim_state = get_state_dict(model, optimizer)
+        load_sharded(path, model_state, optim_state)
+        options = None
+    else:
+        payload = load_checkpoint(path)
+        _check_compatible(payload, args, dataset, name)
+        model_state, optim_state = payload["model"], payload["optimizer"]
+        options = StateDictOptions(full_state_dict=True)
     set_state_dict(
-        model,
-        optimizer,
-        model_state_dict=payload["model"],
-        optim_state_dict=payload["optimizer"],
-        options=StateDictOptions(full_state_dict=True),
+        model, optimizer, model_state_dict=model_state, optim_state_dict=optim_state, options=options
     )
     restore_rng_state(payload["rng"])
     return payload
