@@ -23,17 +23,14 @@ import pyarrow as pa
 from apache_beam import pvalue
 
 from beam_jobs.framework import Stage, StageRun, run_beam
+from beam_jobs.readers import read_ranges
 from beam_jobs.stage import (
     CHARACTERS_IN,
-    COUNTS,
-    DOCUMENTS,
     DOCUMENTS_IN,
-    REJECTS,
     SideOutput,
     StageDoFn,
     WriteStageOutputs,
     describe_exception,
-    merge,
 )
 from pipeline.config import Recipe, SourceSpec, WikipediaConfig, load_recipe
 from pipeline.document import Document
@@ -98,52 +95,6 @@ class ReadCommonCrawlRange(StageDoFn):
 
     def locate(self, split):
         return split[0], split[1], None
-
-
-class PlanSplits(StageDoFn):
-    """One file to its byte ranges; a file that cannot be opened is a reject (`unreadable_input`)."""
-
-    def __init__(self, namespace: str, split_bytes: int, plan: Callable[[str, int], list]):
-        super().__init__(namespace)
-        self.split_bytes = split_bytes
-        self.plan = plan
-
-    def handle(self, path: str):
-        yield from self.plan(path, self.split_bytes)
-
-    def locate(self, path: str):
-        return path, None, None
-
-
-def read_ranges(
-    pipeline: beam.Pipeline,
-    run: StageRun,
-    plan: Callable[[str, int], list],
-    split_bytes: int,
-    read: StageDoFn,
-    side_outputs: tuple[str, ...] = (),
-) -> dict[str, Any]:
-    """The shape of every file reader: ListFiles -> PlanSplits (byte ranges of each file, so one large file is
-    read by many workers) -> Reshuffle -> `read` (one range to documents, rejects, counts and side outputs)."""
-    planned = (
-        pipeline
-        | "ListFiles" >> beam.Create(sorted(run.units))
-        | "PlanSplits"
-        >> beam.ParDo(PlanSplits(run.namespace, split_bytes, plan)).with_outputs(
-            REJECTS, COUNTS, main=DOCUMENTS
-        )
-    )
-    ranges = (
-        planned[DOCUMENTS]
-        | "Reshuffle" >> beam.Reshuffle()
-        | "ReadRanges" >> beam.ParDo(read).with_outputs(REJECTS, COUNTS, *side_outputs, main=DOCUMENTS)
-    )
-    return {
-        DOCUMENTS: ranges[DOCUMENTS],
-        REJECTS: merge([planned[REJECTS], ranges[REJECTS]], "MergeRejects"),
-        COUNTS: merge([planned[COUNTS], ranges[COUNTS]], "MergeCounts"),
-        **{name: ranges[name] for name in side_outputs},
-    }
 
 
 def read_commoncrawl(pipeline: beam.Pipeline, run: StageRun, progress_dir: str | None) -> dict[str, Any]:

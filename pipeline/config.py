@@ -90,6 +90,58 @@ class WikipediaConfig:
 
 
 @dataclass(frozen=True)
+class C4Config:
+    """The C4 reader (`sources.c4`): allenai/c4 JSON lines, kept as released (LLaMA used C4 as published)."""
+
+    max_line_bytes: int = 4 * 1024 * 1024  # a JSON line over this is a reject (oversize), streamed past
+    split_bytes: int = 64 * 1024 * 1024  # bytes per read task of an uncompressed file (a .gz is one task)
+
+    def validate(self, where: str) -> None:
+        _at_least(self.max_line_bytes, 1024, f"{where}.max_line_bytes")
+        _at_least(self.split_bytes, 4096, f"{where}.split_bytes")
+
+
+@dataclass(frozen=True)
+class C4FilterConfig:
+    """C4's cleaning rules (T5 §2.2 as TFDS c4_utils.py implements them) as a stage, `c4_filter`, that can
+    rebuild C4 from CommonCrawl documents. Defaults are TFDS's constants."""
+
+    sources: list[str] = field(default_factory=lambda: ["commoncrawl"])
+    min_words_per_line: int = 5  # _MIN_WORDS_PER_LINE
+    min_sentences: int = 3  # _MIN_NUM_SENTENCES, counted before and after line dedup
+    max_word_length: int = 1000  # _MAX_WORD_LENGTH: a line with a longer token is dropped
+    max_page_characters: int = 190_000  # is_valid_length: longer pages are dropped (1.9e5)
+    bad_words: str | None = None  # a word list, one per line (LDNOOBW's `en`); none: the rule is off
+    dedup_lines: bool = True  # remove_duplicate_text: one deterministic owner per line
+
+    def validate(self, where: str) -> None:
+        _at_least(self.min_words_per_line, 0, f"{where}.min_words_per_line")
+        _at_least(self.min_sentences, 0, f"{where}.min_sentences")
+        _at_least(self.max_word_length, 1, f"{where}.max_word_length")
+        _at_least(self.max_page_characters, 1, f"{where}.max_page_characters")
+
+
+@dataclass(frozen=True)
+class StackExchangeConfig:
+    """The StackExchange reader (`sources.stackexchange`): archive.org dump archives or extracted Posts.xml."""
+
+    top_sites: int = 28  # LLaMA §2.1: the 28 largest sites, ranked by Posts.xml rows (RedPajama's count)
+    sites: list[str] | None = None  # an explicit site list instead of the computed top_sites
+    # LLaMA's documents are questions with their answers sorted by score; an unanswered question has none, so it
+    # is dropped by default (RedPajama kept them as Q-only documents; set true for that).
+    keep_unanswered: bool = False
+    max_post_bytes: int = 1024 * 1024  # a <row> over this is a reject (oversize)
+    max_archive_bytes: int = 200 * 1024**3  # uncompressed bytes read from one .7z member, at most
+    split_bytes: int = 64 * 1024 * 1024  # bytes per read task of an extracted Posts.xml (a .7z is one task)
+
+    def validate(self, where: str) -> None:
+        _at_least(self.top_sites, 1, f"{where}.top_sites")
+        _at_least(self.max_post_bytes, 1024, f"{where}.max_post_bytes")
+        _at_least(self.max_archive_bytes, 1024, f"{where}.max_archive_bytes")
+        _at_least(self.split_bytes, 4096, f"{where}.split_bytes")
+
+
+@dataclass(frozen=True)
 class LangIdConfig:
     threshold: float = 0.5  # CCNet lang_threshold / RedPajama: LID score < 0.5 discarded
     languages: list[str] = field(default_factory=lambda: ["en"])  # kept languages; [] keeps all
@@ -321,6 +373,9 @@ class Recipe:
     execution: ExecutionConfig = field(default_factory=ExecutionConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     wikipedia: WikipediaConfig = field(default_factory=WikipediaConfig)
+    c4: C4Config = field(default_factory=C4Config)
+    c4_filter: C4FilterConfig = field(default_factory=C4FilterConfig)
+    stackexchange: StackExchangeConfig = field(default_factory=StackExchangeConfig)
     langid: LangIdConfig = field(default_factory=LangIdConfig)
     paragraph_dedup: ParagraphDedupConfig = field(default_factory=ParagraphDedupConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)
