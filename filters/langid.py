@@ -83,6 +83,9 @@ class LanguageIdStep:
 
     def __call__(self, document: Document) -> tuple[str, Document | None]:
         self.setup()
+        if document.source in self.config.kept_sources:
+            identify_language(document, self.identifier, self.config)  # labelled, never filtered
+            return "kept", document
         if document.source in self.config.trusted_sources and document.language:
             record_fasttext_signals(document, self.identifier)
             return "kept", document

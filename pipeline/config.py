@@ -148,6 +148,10 @@ class LangIdConfig:
     # Sources whose language the dump states (a Wikipedia page's is its wiki's): fastText's label and score are
     # recorded as signals, and neither the threshold nor `languages` applies (fastText confuses hr/sr/bs).
     trusted_sources: list[str] = field(default_factory=lambda: ["wikipedia"])
+    # Sources labelled but never filtered by language: LLaMA took C4 as released (already English by its own
+    # langdetect >= 0.99 filter) and StackExchange's 28 largest sites whatever their language (RedPajama
+    # recorded the label without filtering). fastText's label and score become the document's language.
+    kept_sources: list[str] = field(default_factory=lambda: ["c4", "stackexchange"])
 
     def validate(self, where: str) -> None:
         _between(self.threshold, 0.0, 1.0, f"{where}.threshold")

@@ -78,3 +78,18 @@ def test_identify_language_annotates_documents(identifier):
     for doc in docs:  # where CC named a language (ISO 639-3), it agrees with ours
         if "cc_language" in doc.meta:
             assert iso639_3[doc.meta["cc_language"]] == doc.language
+
+
+def test_kept_sources_are_labelled_but_never_filtered():
+    """C4 as released and StackExchange's sites whatever their language: fastText labels them, nothing drops."""
+    from filters.langid import LanguageIdStep
+    from pipeline.config import LangIdConfig
+    from pipeline.document import Document
+
+    step = LanguageIdStep(LangIdConfig(languages=["en"], threshold=0.99))
+    russian = Document("stackexchange-1", "stackexchange", "Как настроить сервер на Linux? Я пробовал всё.")
+    decision, document = step(russian)
+    assert decision == "kept" and document is russian and russian.language == "ru"
+    assert russian.language_score is not None and russian.language_score > 0.5
+    dropped, _ = step(Document("commoncrawl-1", "commoncrawl", russian.text))
+    assert dropped.startswith("dropped:lang")
