@@ -22,6 +22,7 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam import pvalue
 
+from beam_jobs.c4 import read_c4
 from beam_jobs.framework import Stage, StageRun, run_beam
 from beam_jobs.readers import read_ranges
 from beam_jobs.stage import (
@@ -181,6 +182,7 @@ READERS: dict[str, Reader] = {
         ("pipeline.sources.commoncrawl", "pipeline.sources.warc", "pipeline.sources.http"),
     ),
     "wikipedia": Reader(read_wikipedia, ("wikipedia",), ("pipeline.sources.wikipedia",), (REFERENCES,)),
+    "c4": Reader(read_c4, ("c4",), ("beam_jobs.c4", "pipeline.sources.c4")),
 }
 
 

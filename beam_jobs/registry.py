@@ -3,6 +3,7 @@ with its `Stage` declaration, plus its line here."""
 
 from __future__ import annotations
 
+from beam_jobs.c4 import C4_FILTER
 from beam_jobs.classifier import CLASSIFY, TRAIN_CLASSIFIER
 from beam_jobs.filter import FILTER
 from beam_jobs.framework import Stage
@@ -21,6 +22,7 @@ REGISTRY: dict[str, Stage] = {
     for s in (
         INGEST,
         PARAGRAPH_DEDUP,
+        C4_FILTER,  # C4's rules on CommonCrawl pages; TFDS cleans and dedups, then identifies languages
         LANGID,
         TRAIN_QUALITY,
         QUALITY,

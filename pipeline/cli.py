@@ -67,6 +67,15 @@ def _dedup_paragraphs(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _filter_c4(p: argparse.ArgumentParser) -> None:
+    _documents_stage(p, "C4-cleaned")
+    p.add_argument(
+        "--bad-words",
+        metavar="FILE",
+        help="a word list, one per line (C4 used LDNOOBW's `en`); pages with one are dropped (default: off)",
+    )
+
+
 def _dedup_minhash(p: argparse.ArgumentParser) -> None:
     _documents_stage(p, "near-deduplicated")
     p.add_argument(
@@ -206,6 +215,12 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, b
         "CCNet's paragraph dedup: remove every line repeated within a scope (Beam)",
         _dedup_paragraphs,
         "beam_jobs.paragraph_dedup:main",
+        True,
+    ),
+    "filter-c4": (
+        "C4's cleaning rules (TFDS c4_utils): line and page filters, line dedup, bad words (Beam)",
+        _filter_c4,
+        "beam_jobs.c4:main",
         True,
     ),
     "dedup-minhash": (

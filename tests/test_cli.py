@@ -74,7 +74,7 @@ def test_bad_config_key_is_named(tmp_path):
     result = _cli("run", "--config", str(config), "--output", str(tmp_path / "out"))
     assert result.returncode == 2
     assert (
-        "langid.treshold: unknown key; expected one of languages, threshold"
+        "langid.treshold: unknown key; expected one of kept_sources, languages, threshold"
         in result.stderr.strip().splitlines()[-1]
     )
 
