@@ -84,6 +84,7 @@ class Stage:
     per_source: bool = False  # one run per source (else one over all sources)
     uses_seed: bool = False  # the seed enters its key only when it uses it
     groupable: bool = False  # its input units may be committed in groups (execution.group_files)
+    ungrouped_sources: tuple[str, ...] = ()  # sources read as one group (StackExchange ranks all its sites)
     keep_work: bool = False  # an interrupted group's folder is resumed, not wiped (the trainer's checkpoints)
     # Each key (config, inputs, code) gets its own run folder under the stage folder, and a finished run is never
     # replaced: a changed `train:` section starts a new training run beside the old one (see place()).
@@ -287,7 +288,8 @@ def _plan_groups(
     run: StageRun, units: list[tuple[str, int]]
 ) -> list[tuple[list[tuple[str, int]], PartLayout]]:
     """Consecutive groups of input units, and the part numbers each writes (known before any group runs)."""
-    per_group = run.recipe.execution.group_files if run.stage.groupable else 0
+    groupable = run.stage.groupable and run.source not in run.stage.ungrouped_sources
+    per_group = run.recipe.execution.group_files if groupable else 0
     ordered = sorted(units)
     chunks = (
         [ordered[i : i + per_group] for i in range(0, len(ordered), per_group)] if per_group else [ordered]
@@ -300,8 +302,8 @@ def _plan_groups(
     total = sum(counts)
     offsets = [sum(counts[:i]) for i in range(len(counts))]
     return [
-        (chunk, PartLayout(count, offset, total))
-        for chunk, count, offset in zip(chunks, counts, offsets, strict=True)
+        (chunk, PartLayout(count, offset, total, group, len(chunks)))
+        for group, (chunk, count, offset) in enumerate(zip(chunks, counts, offsets, strict=True))
     ]
 
 

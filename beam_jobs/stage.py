@@ -245,9 +245,16 @@ class PartLayout:
     count: int
     offset: int = 0
     total: int = 0
+    group: int = 0  # this group's number, of `groups`: side outputs number their parts by it
+    groups: int = 1
 
     def name(self, index: int, suffix: str = ".parquet") -> str:
         return part_name(self.offset + index, self.total or self.count, suffix)
+
+    def side_name(self, index: int, parts: int) -> str:
+        """Part `index` of a side output with `parts` parts per group: numbered across the groups, so the
+        groups' files do not overwrite each other when they move into the stage folder."""
+        return part_name(self.group * parts + index, self.groups * parts)
 
 
 def _document_order(document: Document) -> tuple[str, str]:
@@ -372,11 +379,11 @@ class _RejectsWriter:
 
 
 class _SideWriter:
-    def __init__(self, folder: str, side: SideOutput):
-        self.folder, self.side = folder, side
+    def __init__(self, folder: str, side: SideOutput, layout: PartLayout):
+        self.folder, self.side, self.layout = folder, side, layout
 
     def __call__(self, index: int, rows: Iterator[dict[str, Any]]):
-        path = join(self.folder, self.side.name, part_name(index, self.side.parts))
+        path = join(self.folder, self.side.name, self.layout.side_name(index, self.side.parts))
         yield _relative(write_parquet_part(path, rows, self.side.schema), self.side.name)
 
 
@@ -432,7 +439,7 @@ class WriteStageOutputs(beam.PTransform):
                     folder,
                     side.name,
                     side.sort_key,
-                    _SideWriter(folder, side),
+                    _SideWriter(folder, side, layout),
                     memory=memory,
                     every_part=tuple(range(side.parts)),
                 )

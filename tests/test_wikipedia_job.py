@@ -86,3 +86,24 @@ def test_cli_ingest_wikipedia(tmp_path, capsys):
     assert "ingest/wikipedia:kept" in out and "langid/wikipedia: 608 documents in" in out
     manifest = json.loads((tmp_path / "out" / "ingest" / "wikipedia" / "_MANIFEST.json").read_text())
     assert manifest["counts"]["kept"] == 608
+
+
+def _reference_rows(output: Path) -> list[dict]:
+    folder = output / "ingest" / "wikipedia" / "references"
+    return sorted(
+        (row for part in sorted(folder.glob("part-*.parquet")) for row in pq.read_table(part).to_pylist()),
+        key=lambda row: (row["id"], row["url"]),
+    )
+
+
+def test_committed_groups_keep_every_groups_cited_urls(tmp_path):
+    """Four dumps in groups of one: each group's side-output parts are numbered apart, so none overwrites
+    another's when they move into the stage folder."""
+    _ingest(tmp_path / "one")
+    _, grouped, _ = _ingest(tmp_path / "groups", execution={"group_files": 1, "output_shards": 1})
+    assert grouped.documents_out == 608
+    names = sorted(
+        p.name for p in (tmp_path / "groups" / "ingest" / "wikipedia" / "references").glob("*.parquet")
+    )
+    assert names == [f"part-{i:05d}-of-00004.parquet" for i in range(4)]
+    assert _reference_rows(tmp_path / "groups") == _reference_rows(tmp_path / "one")
