@@ -25,6 +25,7 @@ from apache_beam import pvalue
 from beam_jobs.c4 import read_c4
 from beam_jobs.framework import Stage, StageRun, run_beam
 from beam_jobs.readers import read_ranges
+from beam_jobs.stackexchange import SITES, read_stackexchange
 from beam_jobs.stage import (
     CHARACTERS_IN,
     DOCUMENTS_IN,
@@ -183,6 +184,12 @@ READERS: dict[str, Reader] = {
     ),
     "wikipedia": Reader(read_wikipedia, ("wikipedia",), ("pipeline.sources.wikipedia",), (REFERENCES,)),
     "c4": Reader(read_c4, ("c4",), ("beam_jobs.c4", "pipeline.sources.c4")),
+    "stackexchange": Reader(
+        read_stackexchange,
+        ("stackexchange",),
+        ("beam_jobs.stackexchange", "pipeline.sources.stackexchange"),
+        (SITES,),
+    ),
 }
 
 
@@ -218,6 +225,7 @@ INGEST = Stage(
     run=run_ingest,
     per_source=True,
     groupable=True,
+    ungrouped_sources=("stackexchange",),  # the site ranking needs every site's rows in one run
 )
 
 
