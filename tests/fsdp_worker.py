@@ -1,7 +1,7 @@
 """Run under torchrun (or alone) by test_train_distributed.py: the trainer's model build, measured.
 
-    python tests/fsdp_worker.py init OUT.pt     the initial weights (gathered) of the trainer's build
-    python tests/fsdp_worker.py memory OUT.json  peak RSS of building the `1b` preset and one training step
+python tests/fsdp_worker.py init OUT.pt     the initial weights (gathered) of the trainer's build
+python tests/fsdp_worker.py memory OUT.json  peak RSS of building the `1b` preset and one training step
 """
 
 from __future__ import annotations

@@ -209,13 +209,22 @@ def write_recipe(path: Path, **train) -> Path:
 def torchrun(nproc: int, argv: list[str], timeout: int = 600) -> subprocess.CompletedProcess:
     """`python -m torch.distributed.run --standalone --nproc_per_node=N ARGV` on CPU; fails the test on error."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}", *argv]
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        f"--nproc_per_node={nproc}",
+        *argv,
+    ]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
 
-def torchrun_train(nproc: int, config: Path, tokens: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
+def torchrun_train(
+    nproc: int, config: Path, tokens: Path, output: Path, *extra: str
+) -> subprocess.CompletedProcess:
     """`llama-data train` under torchrun on CPU."""
     argv = ["-m", "pipeline.cli", "train", "--config", str(config), "--tokens", str(tokens)]
     return torchrun(nproc, [*argv, "--output", str(output), "--device", "cpu", *extra])
