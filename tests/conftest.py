@@ -29,3 +29,14 @@ def shared_data() -> Path:
 @pytest.fixture
 def beam_args() -> list[str]:
     return list(BEAM_TEST_ARGS)
+
+
+def sample_config() -> dict:
+    """configs/sample.yaml as a dict, every source's inputs made absolute (they are relative to configs/), so a
+    test can write it anywhere."""
+    import yaml
+
+    config = yaml.safe_load((REPO / "configs" / "sample.yaml").read_text())
+    for spec in config["sources"].values():
+        spec["input"] = [str((REPO / "configs" / path).resolve()) for path in spec["input"]]
+    return config

@@ -126,11 +126,9 @@ def test_damaged_tokenizer_and_token_shards_are_rebuilt_exactly_by_run(tmp_path,
 
     from beam_jobs.run import run_recipe
     from pipeline.config import load_recipe
-    from tests.conftest import REPO
+    from tests.conftest import sample_config
 
-    config = yaml.safe_load((REPO / "configs" / "sample.yaml").read_text())
-    config["sources"]["commoncrawl"]["input"] = [str(SAMPLES / "crawl-*")]
-    config["sources"]["wikipedia"]["input"] = [str(REPO / "samples" / "wikipedia" / "*wiki-*.xml.bz2")]
+    config = sample_config()
     config["stages"] = ["ingest", "langid", "train_tokenizer", "tokenize", "mix"]
     path = tmp_path / "recipe.yaml"
     path.write_text(yaml.safe_dump(config))

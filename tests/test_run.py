@@ -10,15 +10,13 @@ import yaml
 
 from beam_jobs.run import run_recipe
 from pipeline.config import load_recipe
-from tests.conftest import REPO
+from tests.conftest import sample_config
 
 pytestmark = pytest.mark.slow
 
 
 def _recipe(tmp_path: Path, **train):
-    config = yaml.safe_load((REPO / "configs" / "sample.yaml").read_text())
-    config["sources"]["commoncrawl"]["input"] = [str(REPO / "samples" / "commoncrawl" / "crawl-*")]
-    config["sources"]["wikipedia"]["input"] = [str(REPO / "samples" / "wikipedia" / "*wiki-*.xml.bz2")]
+    config = sample_config()
     config["train"].update(
         {"max_steps": 60, "eval_interval": 0, "checkpoint_interval": 60, "log_interval": 20, **train}
     )
@@ -56,12 +54,17 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     report = run_recipe(recipe, str(output), beam_args)
     stages = report["stages"]
     assert list(stages) == [
+        "ingest/c4",
         "ingest/commoncrawl",
+        "ingest/stackexchange",
         "ingest/wikipedia",
         "paragraph_dedup/commoncrawl",
+        "langid/c4",
         "langid/commoncrawl",
+        "langid/stackexchange",
         "langid/wikipedia",
         "train_quality",
+        "quality/c4",
         "quality/commoncrawl",
         "train_classifier",
         "classify/commoncrawl",
