@@ -193,6 +193,13 @@ def bad_words_file(recipe: Recipe) -> str | None:
     return path
 
 
+def check_bad_words(recipe: Recipe) -> None:
+    """The configured word list exists and holds words (a one-line UserError otherwise)."""
+    path = bad_words_file(recipe)
+    if path is not None:
+        load_bad_words(path)
+
+
 def _c4_filter_inputs(run: StageRun) -> list[str]:
     path = bad_words_file(run.recipe)
     return [path] if path else []
@@ -254,6 +261,7 @@ C4_FILTER = Stage(
     per_source=True,
     sources=lambda recipe: recipe.c4_filter.sources,
     extra_inputs=_c4_filter_inputs,
+    preflight=check_bad_words,
 )
 
 

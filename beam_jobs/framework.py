@@ -105,6 +105,9 @@ class Stage:
     # Files outside its artifacts that its output depends on (a user's models, cutoffs beside them): their sizes
     # and mtimes join the key.
     extra_inputs: Callable[[StageRun], list[str]] | None = None
+    # A check of the recipe that `run` makes for every stage it will run before any runs, so a mistake in a late
+    # stage's config (a bad `train:` key, a missing word list) is one line now, not after hours of data stages.
+    preflight: Callable[[Recipe], None] | None = None
 
     def code_version(self, source: str | None = None) -> str:
         return code_version(self.code + self.code_by_source.get(source or "", ()) + FRAMEWORK_CODE)

@@ -134,10 +134,9 @@ def run_recipe(
         if unknown:
             raise UserError(f"--stages: unknown stage {unknown[0]!r}; expected some of {', '.join(REGISTRY)}")
     wanted = [p for p in planned if stages is None or p.stage.name in stages]
-    if any(p.stage.name == "train" for p in wanted):  # a bad train: key stops the run now, not after the data
-        from model.config import TrainConfig
-
-        recipe.parse_extension(TrainConfig, "train")
+    for step in wanted:  # a late stage's config mistake stops the run now, not after the data stages
+        if step.stage.preflight is not None and (step.sources or not step.stage.per_source):
+            step.stage.preflight(recipe)
     report: dict[str, Any] = {"recipe": recipe.name, "config": recipe.path, "output": output, "stages": {}}
     for step in wanted:
         for run in stage_runs(recipe, step, output, beam_args, force):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from beam_jobs.framework import Stage, StageRun, describe_files
+from pipeline.config import Recipe
 from pipeline.io import filesystem, join
 from pipeline.manifest import StageManifest
 
@@ -30,6 +31,12 @@ def run_train(run: StageRun) -> dict[str, Any]:
     # Paths relative to the run folder (the work folder's files move there).
     summary.update({key: str(result[key])[len(run.work.rstrip("/")) + 1 :] for key in FILE_KEYS})
     return {"outputs": describe_files(run.work), "extra": {"summary": summary}}
+
+
+def check_train_section(recipe: Recipe) -> None:
+    from model.config import TrainConfig
+
+    recipe.parse_extension(TrainConfig, "train")
 
 
 def describe(manifest: StageManifest, directory: str) -> dict[str, Any]:
@@ -61,4 +68,5 @@ TRAIN = Stage(
     keep_work=True,
     runs_by_key=True,
     describe=describe,
+    preflight=check_train_section,
 )

@@ -209,3 +209,15 @@ def test_the_whole_sample_run_writes_to_an_fsspec_url(tmp_path, beam_args, monke
     again = run_recipe(recipe, output, beam_args)
     assert not any(entry["ran"] for entry in again["stages"].values())
     fs.rm("/llama-run", recursive=True)
+
+
+def test_a_bad_train_key_stops_the_run_before_the_data_stages(tmp_path):
+    from pipeline.config import SourceSpec, recipe_from_dict
+    from pipeline.errors import ConfigError
+
+    recipe = recipe_from_dict(
+        {"stages": ["ingest", "train_tokenizer", "tokenize", "mix", "train"], "train": {"learning_rate": 1}}
+    ).with_sources({"commoncrawl": SourceSpec(input=[str(tmp_path / "none.warc.gz")])})
+    with pytest.raises(ConfigError, match="train.learning_rate: unknown key"):
+        run_recipe(recipe, str(tmp_path / "out"), [])
+    assert not (tmp_path / "out" / "ingest").exists()
