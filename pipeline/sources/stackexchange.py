@@ -83,6 +83,7 @@ from pipeline.config import StackExchangeConfig
 from pipeline.document import Document, make_doc_id, parse_timestamp
 from pipeline.io import file_size, open_file
 from pipeline.rejects import Reject, Skip
+from pipeline.sources.xml import safe_html_parser, safe_parser
 
 __all__ = [
     "ANSWER",
@@ -193,19 +194,6 @@ class Post:
         return self.post_id if self.post_type == QUESTION else int(self.parent_id or 0)
 
 
-_parser_local = threading.local()
-
-
-def _row_parser() -> etree.XMLParser:
-    parser = getattr(_parser_local, "rows", None)
-    if parser is None:
-        parser = _parser_local.rows = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True,
-            huge_tree=True,
-        )  # fmt: skip
-    return parser
-
-
 def _int(value: str | None) -> int | None:
     if value is None:
         return None
@@ -228,7 +216,7 @@ def parse_row(line: bytes, site: str, path: str, offset: int) -> Post | Skip | R
     found = _ROW_ID.search(line)
     record_id = f"{site}:{found.group(1).decode()}" if found else None
     try:
-        element = etree.fromstring(line, _row_parser())
+        element = etree.fromstring(line, safe_parser())
     except etree.XMLSyntaxError as exc:
         return Reject(path, offset, "malformed_row", str(exc)[:300], record_id)
     if element.tag != "row":
@@ -624,15 +612,6 @@ MAX_DEPTH = 120  # deeper markup is read as plain text (libxml2's HTML parser it
 _BR = "\ue000"  # a <br> inside inline text, until whitespace is collapsed
 
 
-def _html_parser() -> etree.HTMLParser:
-    parser = getattr(_parser_local, "html", None)
-    if parser is None:
-        parser = _parser_local.html = etree.HTMLParser(
-            remove_comments=True, remove_pis=True, no_network=True, default_doctype=False
-        )
-    return parser
-
-
 def _squash(text: str) -> str:
     """Inline text with its whitespace collapsed; a <br> stays a line break."""
     if _BR not in text:
@@ -794,7 +773,7 @@ def html_to_text(body: str) -> str:
     if "</" in body:  # libxml2 drops what follows a stray </html>: a post's own document tags go first
         body = _DOCUMENT_TAGS.sub("", body)
     try:
-        root = etree.fromstring(f"<div>{body}</div>", _html_parser())
+        root = etree.fromstring(f"<div>{body}</div>", safe_html_parser())
     except (etree.XMLSyntaxError, ValueError):
         root = None
     if root is None:  # nothing the HTML parser could read: the text between the tags

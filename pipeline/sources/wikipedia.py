@@ -53,7 +53,6 @@ import bz2
 import codecs
 import html
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -65,6 +64,7 @@ from pipeline.config import WIKIPEDIA_LANGUAGES, WikipediaConfig
 from pipeline.document import Document, make_doc_id, parse_timestamp
 from pipeline.io import file_size, filesystem, open_file
 from pipeline.rejects import Reject, Skip
+from pipeline.sources.xml import safe_parser
 
 __all__ = [
     "DEFAULT_MAX_PAGE_BYTES",
@@ -537,7 +537,7 @@ def _read_head(path: str) -> _Head:
     begin, end = text.find("<siteinfo"), text.find("</siteinfo>")
     if begin >= 0 and end > begin:
         try:
-            siteinfo = etree.fromstring(text[begin : end + len("</siteinfo>")].encode(), _parser())
+            siteinfo = etree.fromstring(text[begin : end + len("</siteinfo>")].encode(), safe_parser())
         except etree.XMLSyntaxError:
             return head
         names = []
@@ -920,19 +920,6 @@ class _Framer:
             yield Reject(self.path, self.origin, "truncated_page", "the dump ends inside this page")
 
 
-_parser_local = threading.local()
-
-
-def _parser() -> etree.XMLParser:
-    parser = getattr(_parser_local, "parser", None)
-    if parser is None:
-        parser = _parser_local.parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_comments=True,
-            remove_pis=True,
-        )  # fmt: skip
-    return parser
-
-
 def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
@@ -950,7 +937,7 @@ class _Page:
 
 def _parse_page(data: bytes) -> _Page:
     """The page's fields and its latest revision. Raises ValueError on a page that is not one."""
-    root = etree.fromstring(data, _parser())
+    root = etree.fromstring(data, safe_parser())
     title = ns = page_id = None
     redirect = False
     best: tuple[str, int] | None = None
