@@ -647,39 +647,43 @@ def _read_text(fs, path: str) -> str:
         return handle.read()
 
 
-def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[Transformer, dict[str, Any]]:
-    """A Transformer from our checkpoint (sharded or one file), a Meta folder or a Hugging Face folder, with what
-    is known about it (`layout`, and for ours `tokenizer`, `tokenizer_sha256`, `bos_id`, `eos_id`, `step`).
-    `path` may be a run or train stage folder (local_checkpoint follows its pointers) or an fsspec URL."""
+def open_checkpoint(path: str | Path) -> tuple[ModelArgs, TensorSource, dict[str, Any]]:
+    """Any layout we read, without building a model: (its ModelArgs, its weights as a TensorSource, what is known
+    about it: `layout`, and for ours `tokenizer`, `tokenizer_sha256`, `bos_id`, `eos_id`, `step`). A sharded
+    checkpoint's weights stay in its folder (read tensor by tensor); the others are loaded. `path` may be a run
+    or train stage folder (local_checkpoint follows its pointers) or an fsspec URL."""
     from model.sharded import is_sharded_checkpoint, read_train_state
 
     path = Path(local_checkpoint(str(path)))
-    info: dict[str, Any]
     if is_sharded_checkpoint(path):
         payload = read_train_state(path)
-        args = model_args_from(payload)
-        info = {"layout": "sharded"} | {k: payload.get(k) for k in INFO_KEYS}
-        with torch.device("meta"):
-            model = Transformer(args)
-        model.to_empty(device=device)
-        from model.sharded import load_model_state
-
-        load_model_state(path, model)
-        return model.eval(), info
+        return model_args_from(payload), path, {"layout": "sharded"} | {k: payload.get(k) for k in INFO_KEYS}
     if path.is_dir() and (path / "params.json").is_file():
         args, state = import_meta(path)
-        info = {"layout": "meta"}
-    elif path.is_dir() and (path / "config.json").is_file():
+        return args, state, {"layout": "meta"}
+    if path.is_dir() and (path / "config.json").is_file():
         args, state = import_hf(path)
-        info = {"layout": "hf"}
-    else:
-        payload = load_checkpoint(path)
-        args, state = model_args_from(payload), payload["model"]
-        info = {"layout": "own"} | {k: payload.get(k) for k in INFO_KEYS}
+        return args, state, {"layout": "hf"}
+    payload = load_checkpoint(path)
+    return (
+        model_args_from(payload),
+        payload["model"],
+        {"layout": "own"} | {k: payload.get(k) for k in INFO_KEYS},
+    )
+
+
+def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[Transformer, dict[str, Any]]:
+    """A Transformer from any layout open_checkpoint reads, on `device`, with what is known about it."""
+    args, source, info = open_checkpoint(path)
     with torch.device("meta"):
         model = Transformer(args)  # no allocation until the weights arrive
     model.to_empty(device=device)
-    model.load_state_dict(state, strict=True)
+    if isinstance(source, Path):
+        from model.sharded import load_model_state
+
+        load_model_state(source, model)  # DCP fills the parameters in place
+    else:
+        model.load_state_dict(source, strict=True)
     return model.eval(), info
 
 

@@ -19,13 +19,9 @@ from model.checkpoint import (
     export_hf,
     export_meta,
     find_tokenizer,
-    import_hf,
-    import_meta,
-    load_checkpoint,
     local_checkpoint,
-    model_args_from,
+    open_checkpoint,
 )
-from model.model import ModelArgs
 from pipeline.errors import UserError
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
@@ -56,7 +52,7 @@ def export_checkpoint(
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UserError(f"--output {output}: exists and is not an empty folder; choose another")
     path = local_checkpoint(checkpoint)
-    args, source, info = _open(Path(path))
+    args, source, info = open_checkpoint(path)
     tokenizer_path = find_tokenizer(path, info, tokenizer)
     if tokenizer_path is None:
         print(
@@ -67,20 +63,3 @@ def export_checkpoint(
     if layout == "hf":
         return export_hf(source, args, target, bos_id, eos_id, DTYPES[dtype], tokenizer=tokenizer_path)
     return export_meta(source, args, target, DTYPES[dtype], tokenizer=tokenizer_path)
-
-
-def _open(path: Path) -> tuple[ModelArgs, Any, dict[str, Any]]:
-    """(model args, tensor source for the exporters, what the checkpoint records about its tokenizer)."""
-    from model.sharded import is_sharded_checkpoint, read_train_state
-
-    if is_sharded_checkpoint(path):
-        state = read_train_state(path)
-        return model_args_from(state), path, state  # read tensor by tensor from the folder
-    if path.is_dir() and (path / "params.json").is_file():
-        args, weights = import_meta(path)
-        return args, weights, {}
-    if path.is_dir() and (path / "config.json").is_file():
-        args, weights = import_hf(path)
-        return args, weights, {}
-    payload = load_checkpoint(path)
-    return model_args_from(payload), payload["model"], payload

@@ -58,6 +58,7 @@ from model.checkpoint import (
     export_hf,
     export_meta,
     load_checkpoint,
+    open_checkpoint,
     restore_rng_state,
 )
 from model.config import TrainConfig, model_args_for, training_plan
@@ -625,7 +626,7 @@ def _recorded_start_loss(payload: dict[str, Any], log_path: Path) -> dict[str, f
 
 def _export(checkpoint: Path, cfg: TrainConfig, args: ModelArgs, dataset: TokenDataset, run: RunFolder, say):
     """train.export: Meta's and HF's layouts, streamed tensor by tensor from the final checkpoint (rank 0)."""
-    source: Any = checkpoint if checkpoint.is_dir() else load_checkpoint(checkpoint)["model"]
+    _, source, _ = open_checkpoint(checkpoint)  # a sharded one is read tensor by tensor
     tokenizer = _tokenizer_path(dataset)
     tokenizer = tokenizer if tokenizer and Path(tokenizer).is_file() else None
     if tokenizer is None:
