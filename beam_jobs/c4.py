@@ -56,7 +56,7 @@ from pipeline.config import Recipe, load_recipe
 from pipeline.document import Document
 from pipeline.errors import UserError
 from pipeline.io import filesystem, is_remote
-from pipeline.rejects import Reject, Skip
+from pipeline.rejects import Reject
 from pipeline.sources.c4 import FILE_REASONS, plan_splits, read_documents
 
 # ---- the reader -----------------------------------------------------------------------------------------
@@ -75,14 +75,7 @@ class ReadC4Range(StageDoFn):
             if not (isinstance(outcome, Reject) and outcome.reason in FILE_REASONS):
                 self.count("read")
                 self.count(DOCUMENTS_IN)
-            if isinstance(outcome, Reject):
-                yield from self.reject(outcome)
-            elif isinstance(outcome, Skip):
-                self.count(outcome.reason)
-            else:
-                self.count("kept")
-                self.progress.advance(0, 1)
-                yield outcome
+            yield from self.emit(outcome)
         self.count(CHARACTERS_IN, max(0, end - start))  # a reader's "characters in": bytes of its input
         self.progress.advance(max(0, end - start))
 

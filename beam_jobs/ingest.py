@@ -35,7 +35,6 @@ from beam_jobs.stage import (
     describe_exception,
 )
 from pipeline.config import Recipe, SourceSpec, WikipediaConfig, load_recipe
-from pipeline.document import Document
 from pipeline.errors import UserError
 from pipeline.io import expand_inputs, is_remote
 from pipeline.rejects import Reject, Skip
@@ -81,19 +80,9 @@ class ReadCommonCrawlRange(StageDoFn):
                 continue
             for counter in repair_counters(outcome):
                 self.count(counter)  # a page kept (or skipped) after a repair, e.g. a bad HTTP header line
-            yield from self._emit(outcome)
+            yield from self.emit(outcome)
         self.count(CHARACTERS_IN, max(0, end - position))
         self.progress.advance(max(0, end - position))
-
-    def _emit(self, outcome: Document | Skip | Reject):
-        if isinstance(outcome, Reject):
-            yield from self.reject(outcome)
-        elif isinstance(outcome, Skip):
-            self.count(outcome.reason)
-        else:
-            self.count("kept")
-            self.progress.advance(0, 1)
-            yield outcome
 
     def locate(self, split):
         return split[0], split[1], None

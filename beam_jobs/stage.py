@@ -41,7 +41,7 @@ from pipeline.parts import (
     write_run,
 )
 from pipeline.progress import ProgressReporter
-from pipeline.rejects import Reject
+from pipeline.rejects import Reject, Skip
 
 DOCUMENTS = "documents"
 REJECTS = "rejects"
@@ -95,6 +95,18 @@ class StageDoFn(beam.DoFn):
         """An input that cannot be processed: to the rejects output, counted as `rejected:<reason>`."""
         self.count(f"rejected:{item.reason}")
         yield pvalue.TaggedOutput(REJECTS, item)
+
+    def emit(self, outcome: Document | Skip | Reject) -> Iterator[Any]:
+        """A reader's outcome for one record: a Reject to the rejects output, a Skip counted by its reason, a
+        Document counted `kept` and yielded."""
+        if isinstance(outcome, Reject):
+            yield from self.reject(outcome)
+        elif isinstance(outcome, Skip):
+            self.count(outcome.reason)
+        else:
+            self.count("kept")
+            self.progress.advance(0, 1)
+            yield outcome
 
     def process(self, element):
         try:
