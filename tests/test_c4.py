@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import pipeline.sources.c4 as c4
+import pipeline.sources.jsonl as jsonl
 from filters.c4 import (
     C4Rules,
     bad_words_regex,
@@ -130,7 +131,7 @@ def test_oversize_lines_are_streamed_past_whatever_the_chunk_size(tmp_path, monk
         "doc", "oversize", "doc", "oversize", "skipped:blank_line", "doc",
     ]  # fmt: skip
     assert [o.record_id for o in expected if isinstance(o, Reject)] == ["line 2", "line 4"]
-    monkeypatch.setattr(c4, "CHUNK", chunk)
+    monkeypatch.setattr(jsonl, "CHUNK", chunk)
     assert _read(path, max_line_bytes=1024) == expected
     for split_bytes in (100, 3000, 5000):
         pieces = [o for s in c4.plan_splits(str(path), split_bytes) for o in c4.read_documents(*s, 1024)]
@@ -140,7 +141,7 @@ def test_oversize_lines_are_streamed_past_whatever_the_chunk_size(tmp_path, monk
 def test_an_oversize_last_line_without_a_newline(tmp_path, monkeypatch):
     path = tmp_path / "c4.json"
     path.write_bytes(_line() + b"\n" + _line("z " * 2000))
-    monkeypatch.setattr(c4, "CHUNK", 256)
+    monkeypatch.setattr(jsonl, "CHUNK", 256)
     outcomes = _read(path, max_line_bytes=1024)
     assert isinstance(outcomes[0], Document) and outcomes[1].reason == "oversize"
 
