@@ -339,7 +339,7 @@ def _batches(label: str):
 
 
 def run_minhash(run: StageRun) -> dict[str, Any]:
-    config = run.recipe.minhash
+    config = run.recipe.minhash.for_source(run.source)
     bands, rows = bands_of(config)
     references = run.input("against") + reference_folders(run.recipe)
     reference_parts = find_parts(references) if references else []

@@ -4,6 +4,7 @@ with its `Stage` declaration, plus its line here."""
 from __future__ import annotations
 
 from beam_jobs.c4 import C4_FILTER
+from beam_jobs.exact_dedup import EXACT_DEDUP
 from beam_jobs.classifier import CLASSIFY, TRAIN_CLASSIFIER
 from beam_jobs.filter import FILTER
 from beam_jobs.framework import Stage
@@ -21,6 +22,7 @@ REGISTRY: dict[str, Stage] = {
     s.name: s
     for s in (
         INGEST,
+        EXACT_DEDUP,  # GitHub: the same file in many repositories, kept once (LLaMA)
         PARAGRAPH_DEDUP,
         C4_FILTER,  # C4's rules on CommonCrawl pages; TFDS cleans and dedups, then identifies languages
         LANGID,

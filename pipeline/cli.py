@@ -76,6 +76,10 @@ def _filter_c4(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _dedup_exact(p: argparse.ArgumentParser) -> None:
+    _documents_stage(p, "exactly deduplicated")
+
+
 def _dedup_minhash(p: argparse.ArgumentParser) -> None:
     _documents_stage(p, "near-deduplicated")
     p.add_argument(
@@ -221,6 +225,12 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, b
         "C4's cleaning rules (TFDS c4_utils): line and page filters, line dedup, bad words (Beam)",
         _filter_c4,
         "beam_jobs.c4:main",
+        True,
+    ),
+    "dedup-exact": (
+        "remove byte-identical documents, one copy kept (LLaMA's GitHub file-level dedup) (Beam)",
+        _dedup_exact,
+        "beam_jobs.exact_dedup:main",
         True,
     ),
     "dedup-minhash": (

@@ -23,3 +23,8 @@ def unit_fraction(*parts: object) -> float:
 def part_of(count: int, *key: object) -> int:
     """Which of `count` parts (or shards) the item with this key lands in."""
     return unit_hash(*key) % count
+
+
+def content_hash(text: str) -> str:
+    """sha256 hex of a text's UTF-8 bytes: the key of exact dedup (the same text, the same key, anywhere)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
