@@ -142,6 +142,65 @@ class StackExchangeConfig:
 
 
 @dataclass(frozen=True)
+class GithubConfig:
+    """The GitHub reader (`sources.github`): BigQuery-export JSON lines or Parquet (one record per file), or
+    repositories as folders, tarballs or zips (one each). Defaults are LLaMA's licences and RedPajama's filters."""
+
+    # Licence keys kept, as fnmatch patterns: LLaMA kept Apache, BSD and MIT (RedPajama: LIKE 'apache%', ...).
+    licenses: list[str] = field(default_factory=lambda: ["apache-*", "bsd-*", "mit"])
+    license_threshold: float = 98.0  # licensee's confidence (Dice over word sets, 0-100) for a licence file
+    max_line_length: int = 1000  # RedPajama's github_run_filter.py: a file with a longer line is dropped
+    max_avg_line_length: float = 100.0  # len(content) / lines above this: dropped
+    min_alnum_prop: float = 0.25  # alphanumeric characters / characters below this: dropped
+    min_alpha_per_token: float = 1.5  # alphabetic characters / tokens below this: dropped
+    max_file_bytes: int = 1024 * 1024  # a bigger source file is skipped (counted), never read whole
+    max_repo_bytes: int = 1024**3  # bytes read from one repository tree, at most (else the tree is rejected)
+    max_repo_members: int = 200_000  # entries of one repository tree, at most
+    max_line_bytes: int = 64 * 1024 * 1024  # a BigQuery JSON line over this is a reject (oversize)
+    split_bytes: int = 64 * 1024 * 1024  # bytes per read task of an uncompressed JSON-lines export
+
+    def validate(self, where: str) -> None:
+        if not self.licenses:
+            raise ConfigError(
+                f"{where}.licenses: name at least one licence pattern (LLaMA: apache-*, bsd-*, mit)"
+            )
+        _between(self.license_threshold, 50.0, 100.0, f"{where}.license_threshold")
+        _at_least(self.max_line_length, 1, f"{where}.max_line_length")
+        _at_least(self.max_avg_line_length, 1.0, f"{where}.max_avg_line_length")
+        _between(self.min_alnum_prop, 0.0, 1.0, f"{where}.min_alnum_prop")
+        _at_least(self.min_alpha_per_token, 0.0, f"{where}.min_alpha_per_token")
+        _at_least(self.max_file_bytes, 1024, f"{where}.max_file_bytes")
+        _at_least(self.max_repo_bytes, self.max_file_bytes, f"{where}.max_repo_bytes")
+        _at_least(self.max_repo_members, 1, f"{where}.max_repo_members")
+        _at_least(self.max_line_bytes, 1024, f"{where}.max_line_bytes")
+        _at_least(self.split_bytes, 4096, f"{where}.split_bytes")
+
+
+@dataclass(frozen=True)
+class BooksConfig:
+    """The Books reader (`sources.books`): Project Gutenberg plain-text files (one book each, `.txt` or
+    `.txt.gz`) and Books3/PG19-style JSON lines (one book per line)."""
+
+    max_book_bytes: int = 64 * 1024 * 1024  # a bigger book (file, or JSON line) is a reject (oversize)
+    split_bytes: int = 256 * 1024 * 1024  # bytes per read task of an uncompressed JSON-lines file
+
+    def validate(self, where: str) -> None:
+        _at_least(self.max_book_bytes, 1024, f"{where}.max_book_bytes")
+        _at_least(self.split_bytes, 4096, f"{where}.split_bytes")
+
+
+@dataclass(frozen=True)
+class ExactDedupConfig:
+    """Exact dedup (`exact_dedup` stage): byte-identical documents of a source kept once. LLaMA: GitHub's
+    file-level exact-match dedup."""
+
+    sources: list[str] = field(default_factory=lambda: ["github"])
+
+    def validate(self, where: str) -> None:
+        _known_sources(self.sources, f"{where}.sources")
+
+
+@dataclass(frozen=True)
 class LangIdConfig:
     threshold: float = 0.5  # CCNet lang_threshold / RedPajama: LID score < 0.5 discarded
     languages: list[str] = field(default_factory=lambda: ["en"])  # kept languages; [] keeps all
@@ -150,8 +209,12 @@ class LangIdConfig:
     trusted_sources: list[str] = field(default_factory=lambda: ["wikipedia"])
     # Sources labelled but never filtered by language: LLaMA took C4 as released (already English by its own
     # langdetect >= 0.99 filter) and StackExchange's 28 largest sites whatever their language (RedPajama
-    # recorded the label without filtering). fastText's label and score become the document's language.
-    kept_sources: list[str] = field(default_factory=lambda: ["c4", "stackexchange"])
+    # recorded the label without filtering); GitHub (code), Books (Gutenberg in every language) and ArXiv (RedPajama
+    # records arXiv's language, never filters): the paper filters none of them by language. fastText's label and
+    # score become the document's language.
+    kept_sources: list[str] = field(
+        default_factory=lambda: ["c4", "stackexchange", "github", "books", "arxiv"]
+    )
 
     def validate(self, where: str) -> None:
         _between(self.threshold, 0.0, 1.0, f"{where}.threshold")
@@ -262,7 +325,8 @@ class FilterConfig:
 
 @dataclass(frozen=True)
 class MinhashConfig:
-    sources: list[str] = field(default_factory=lambda: list(CCNET_SOURCES))  # each is deduplicated on its own
+    # Each is deduplicated on its own: CommonCrawl (near-duplicate pages), Books (LLaMA's book-level dedup).
+    sources: list[str] = field(default_factory=lambda: [*CCNET_SOURCES, "books"])
     # Sources whose documents each source above is also compared with, and never changed (CommonCrawl against
     # C4); `reference` adds folders of an already deduplicated corpus (last year's), treated the same way.
     against: list[str] = field(default_factory=list)
@@ -281,9 +345,31 @@ class MinhashConfig:
     verify: str = "exact"
     keep: str = "lowest_id"  # which document of a cluster is kept: lowest_id, or quality (lowest perplexity)
     max_rounds: int = 16  # rounds of min-label propagation for the clusters (connected components)
+    # Settings of one source that differ from the above. Books: LLaMA removed books with more than 90% content
+    # overlap, so a book is a duplicate at Jaccard >= 0.9, checked exactly on the candidates (books are few).
+    by_source: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {"books": {"threshold": 0.9, "verify": "exact"}}
+    )
+
+    def for_source(self, source: str) -> MinhashConfig:
+        """This config with `by_source[source]` applied (checked in validate)."""
+        override = self.by_source.get(source)
+        if not override:
+            return self
+        values = parse_section(MinhashConfig, {**override, "by_source": {}}, f"minhash.by_source.{source}")
+        return dataclasses.replace(self, **{key: getattr(values, key) for key in override})
 
     def validate(self, where: str) -> None:
         _known_sources(self.sources, f"{where}.sources")
+        for source, override in self.by_source.items():
+            if source not in SOURCES:
+                raise ConfigError(
+                    f"{where}.by_source.{source}: unknown source; expected one of {', '.join(SOURCES)}"
+                )
+            shared = sorted(set(override) & {"sources", "against", "reference", "by_source"})
+            if shared:
+                raise ConfigError(f"{where}.by_source.{source}.{shared[0]}: not a per-source setting")
+            parse_section(MinhashConfig, {**override, "by_source": {}}, f"{where}.by_source.{source}")
         _known_sources(self.against, f"{where}.against")
         _at_least(self.ngram, 1, f"{where}.ngram")
         if self.digits not in ("keep", "zero", "strip"):
@@ -380,6 +466,9 @@ class Recipe:
     c4: C4Config = field(default_factory=C4Config)
     c4_filter: C4FilterConfig = field(default_factory=C4FilterConfig)
     stackexchange: StackExchangeConfig = field(default_factory=StackExchangeConfig)
+    github: GithubConfig = field(default_factory=GithubConfig)
+    books: BooksConfig = field(default_factory=BooksConfig)
+    exact_dedup: ExactDedupConfig = field(default_factory=ExactDedupConfig)
     langid: LangIdConfig = field(default_factory=LangIdConfig)
     paragraph_dedup: ParagraphDedupConfig = field(default_factory=ParagraphDedupConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)

@@ -75,21 +75,26 @@ def resolve_path(path: str, base_dir: str | None) -> str:
     return path
 
 
-def expand_inputs(patterns: Iterable[str], base_dir: str | None = None) -> list[str]:
-    """Expand paths and globs to a sorted, de-duplicated file list; a pattern that matches nothing is a UserError."""
+def expand_inputs(patterns: Iterable[str], base_dir: str | None = None, trees: bool = False) -> list[str]:
+    """Expand paths and globs to a sorted, de-duplicated list; a pattern that matches nothing is a UserError.
+
+    A folder is expanded to the files under it (hidden and `_`-prefixed names left out), unless `trees`: then a
+    folder, named or matched by a glob, is one input (a GitHub repository is read as one tree)."""
     found: set[str] = set()
     for pattern in patterns:
         pattern = resolve_path(pattern, base_dir)
         fs, resolved = filesystem(pattern)
         protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
-        if fs.isdir(resolved):
-            matches = [p for p in fs.find(resolved) if not Path(p).name.startswith((".", "_"))]
-        else:
+        if any(c in pattern for c in "*?["):
+            matches = [p for p in fs.glob(resolved) if trees or not fs.isdir(p)]
+        elif fs.isdir(resolved):
             matches = (
-                fs.glob(resolved)
-                if any(c in pattern for c in "*?[")
-                else ([resolved] if fs.exists(resolved) else [])
+                [resolved]
+                if trees
+                else [p for p in fs.find(resolved) if not Path(p).name.startswith((".", "_"))]
             )
+        else:
+            matches = [resolved] if fs.exists(resolved) else []
         if not matches:
             raise UserError(f"input not found: {pattern}")
         for match in matches:

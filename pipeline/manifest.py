@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline import __version__
-from pipeline.io import filesystem, join, read_json, stage_parts, write_json
+from pipeline.io import filesystem, is_remote, join, read_json, stage_parts, write_json
 
 MANIFEST_NAME = "_MANIFEST.json"
 MANIFEST_FORMAT = 2
@@ -85,7 +86,25 @@ def fingerprint(path: str) -> dict[str, Any]:
     except OSError as exc:  # unreadable: the stage will reject it; the key still notes what was there
         return {"path": path, "error": type(exc).__name__}
     mtime = info.get("mtime") or info.get("updated") or info.get("LastModified") or info.get("created")
+    if info.get("type") == "directory" and not is_remote(path):
+        return {"path": path, "tree": _tree_fingerprint(resolved)}
     return {"path": path, "size": int(info.get("size") or 0), "mtime": str(mtime)}
+
+
+def _tree_fingerprint(folder: str) -> str:
+    """A folder read as one input (a GitHub repository): sha256 over every file's relative path, size and mtime,
+    so that editing any file inside it changes the key; links are not followed, as the reader does not."""
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            try:
+                stat = os.lstat(full)
+            except OSError:
+                continue
+            digest.update(f"{os.path.relpath(full, folder)}\x1f{stat.st_size}\x1f{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def upstream_fingerprint(path: str) -> dict[str, Any]:
