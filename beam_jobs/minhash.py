@@ -50,6 +50,7 @@ from filters.minhash import (
     describe_bands,
     estimated_jaccard,
     hash_set,
+    hash_set_containment,
     hash_set_jaccard,
     optimal_bands,
     text_hashes,
@@ -99,14 +100,17 @@ def bands_of(config: MinhashConfig) -> tuple[int, int]:
     if config.bands:
         return config.bands, config.rows
     weight = 0.5 if config.verify == "none" else CHECKED_FALSE_POSITIVE_WEIGHT
-    return optimal_bands(config.threshold, config.num_perm, weight, 1.0 - weight)
+    return optimal_bands(config.candidates or config.threshold, config.num_perm, weight, 1.0 - weight)
 
 
 def _rank(document: Document, reference: bool, keep: str) -> tuple:
-    """Smaller is kept: a reference first, then (keep: quality) the lowest perplexity, then the lowest id."""
+    """Smaller is kept: a reference first, then (keep: quality) the lowest perplexity or (keep: longest) the
+    longest text, then the lowest id."""
     quality = 0.0
     if keep == "quality":
         quality = document.perplexity if document.perplexity is not None else float("inf")
+    elif keep == "longest":
+        quality = -float(len(document.text))
     return (not reference, quality, document.id)
 
 
@@ -178,17 +182,25 @@ def _hash_set_jaccard(a: bytes, b: bytes) -> float:
     return hash_set_jaccard(np.frombuffer(a, dtype=np.uint32), np.frombuffer(b, dtype=np.uint32))
 
 
+def _hash_set_containment(a: bytes, b: bytes) -> float:
+    return hash_set_containment(np.frombuffer(a, dtype=np.uint32), np.frombuffer(b, dtype=np.uint32))
+
+
 def _signature_jaccard(a: bytes, b: bytes) -> float:
     return estimated_jaccard(np.frombuffer(a, dtype=np.uint32), np.frombuffer(b, dtype=np.uint32))
 
 
 class Verify(StageDoFn):
-    """An edge whose two documents are under `threshold` Jaccard (exact, or estimated) is no near-duplicate."""
+    """An edge whose two documents are under `threshold` (Jaccard, exact or estimated, or the exact containment of
+    the smaller in the larger) is no near-duplicate."""
 
-    def __init__(self, namespace: str, threshold: float, exact: bool):
+    def __init__(self, namespace: str, threshold: float, exact: bool, overlap: str = "jaccard"):
         super().__init__(namespace)
         self.threshold = threshold
-        self.similarity = _hash_set_jaccard if exact else _signature_jaccard
+        if overlap == "containment":
+            self.similarity = _hash_set_containment
+        else:
+            self.similarity = _hash_set_jaccard if exact else _signature_jaccard
 
     def handle(self, element):
         edge, ends = element  # ends: (node, payload) of the edge's two documents
@@ -343,7 +355,10 @@ def run_minhash(run: StageRun) -> dict[str, Any]:
     bands, rows = bands_of(config)
     references = run.input("against") + reference_folders(run.recipe)
     reference_parts = find_parts(references) if references else []
-    print(f"{run.namespace}: {describe_bands(config.threshold, bands, rows)}", file=sys.stderr)
+    print(
+        f"{run.namespace}: {describe_bands(config.candidates or config.threshold, bands, rows)}",
+        file=sys.stderr,
+    )
 
     def build(pipeline: beam.Pipeline, progress_dir: str | None) -> None:
         read = pipeline | "ReadParts" >> ReadParts(run.units, run.namespace, progress_dir)
@@ -397,9 +412,9 @@ def run_minhash(run: StageRun) -> dict[str, Any]:
                 | "PayloadToEdges" >> beam.FlatMap(_payload_to_edges)
                 | "EdgeWithEnds" >> beam.GroupByKey()
                 | "Verify"
-                >> beam.ParDo(Verify(run.namespace, config.threshold, config.verify == "exact")).with_outputs(
-                    REJECTS, COUNTS, main="e"
-                )
+                >> beam.ParDo(
+                    Verify(run.namespace, config.threshold, config.verify == "exact", config.overlap)
+                ).with_outputs(REJECTS, COUNTS, main="e")
             )
             edges = verified["e"]
             rejects.append(verified[REJECTS])

@@ -298,6 +298,13 @@ def hash_set_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return shared / union if union else 1.0
 
 
+def hash_set_containment(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of the smaller `hash_set` found in the other: a book whose text is 95% inside another (an edition
+    with a new preface, an anthology holding it) is that close to it, whatever the other's extra text."""
+    smaller = min(len(a), len(b))
+    return len(np.intersect1d(a, b, assume_unique=True)) / smaller if smaller else 1.0
+
+
 def collision_probability(jaccard: float, bands: int, rows: int) -> float:
     """The chance that two documents of this Jaccard similarity share at least one band key."""
     return 1.0 - (1.0 - jaccard**rows) ** bands

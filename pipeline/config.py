@@ -343,12 +343,26 @@ class MinhashConfig:
     # the signatures), or none. With a check, a false positive costs only the check, so the bands are chosen
     # with false positives weighted 0.05 (else datasketch's 0.5): recall near the threshold goes from 40% to 95%.
     verify: str = "exact"
-    keep: str = "lowest_id"  # which document of a cluster is kept: lowest_id, or quality (lowest perplexity)
+    # What the check measures: jaccard (of the shingle sets), or containment (the share of the smaller document's
+    # shingles found in the other; needs verify: exact). With containment the bands are tuned for `candidates`.
+    overlap: str = "jaccard"
+    candidates: float = 0.0  # the Jaccard the LSH bands are tuned for (0: threshold)
+    # Which document of a cluster is kept: lowest_id, quality (lowest perplexity) or longest (the most text).
+    keep: str = "lowest_id"
     max_rounds: int = 16  # rounds of min-label propagation for the clusters (connected components)
     # Settings of one source that differ from the above. Books: LLaMA removed books with more than 90% content
-    # overlap, so a book is a duplicate at Jaccard >= 0.9, checked exactly on the candidates (books are few).
+    # overlap: a book is a duplicate when 90% of its shingles are in another, checked exactly on LSH candidates
+    # found at Jaccard 0.7 (a 90%-contained book of 80% the other's length has Jaccard 0.67), the longest kept.
     by_source: dict[str, dict[str, Any]] = field(
-        default_factory=lambda: {"books": {"threshold": 0.9, "verify": "exact"}}
+        default_factory=lambda: {
+            "books": {
+                "threshold": 0.9,
+                "overlap": "containment",
+                "candidates": 0.7,
+                "verify": "exact",
+                "keep": "longest",
+            }
+        }
     )
 
     def for_source(self, source: str) -> MinhashConfig:
@@ -386,8 +400,16 @@ class MinhashConfig:
             )
         if self.verify not in ("exact", "estimated", "none"):
             raise ConfigError(f"{where}.verify: expected exact, estimated or none, got {self.verify!r}")
-        if self.keep not in ("lowest_id", "quality"):
-            raise ConfigError(f"{where}.keep: expected lowest_id or quality, got {self.keep!r}")
+        if self.keep not in ("lowest_id", "quality", "longest"):
+            raise ConfigError(f"{where}.keep: expected lowest_id, quality or longest, got {self.keep!r}")
+        if self.overlap not in ("jaccard", "containment"):
+            raise ConfigError(f"{where}.overlap: expected jaccard or containment, got {self.overlap!r}")
+        if self.overlap == "containment" and self.verify != "exact":
+            raise ConfigError(
+                f"{where}.overlap: containment is measured on the shingle sets; set verify: exact"
+            )
+        if self.candidates:
+            _between(self.candidates, 0.01, 1.0, f"{where}.candidates")
         _between(self.max_rounds, 1, 64, f"{where}.max_rounds")
 
 

@@ -183,3 +183,21 @@ def test_the_recipe_graph_reads_the_sources_it_is_compared_with():
     minhash = {p.stage.name: p for p in resolve(recipe)}["minhash"]
     assert minhash.sources == ["commoncrawl"]
     assert {s: stage.name for s, stage in minhash.upstream["against"].items()} == {"c4": "ingest"}
+
+
+def test_containment_catches_a_text_inside_a_longer_one_and_keeps_the_longest(tmp_path):
+    rng = random.Random(11)
+    book = prose(rng, 40)
+    preface = prose(rng, 12)  # a new edition: the same book behind a preface of its own
+    edition = preface + "\n" + book
+    documents = [_doc("a-book", book), _doc("b-edition", edition), _doc("c-other", prose(rng, 40))]
+    settings = {"threshold": 0.9, "overlap": "containment", "candidates": 0.7, "keep": "longest"}
+    manifest, kept, clusters, _ = _run(tmp_path, documents, minhash=settings)
+    assert sorted(kept) == ["b-edition", "c-other"]
+    assert manifest.counts["duplicate"] == 1
+    _, jaccard_kept, _, _ = _run(tmp_path, documents, name="jaccard", minhash={"threshold": 0.9})
+    assert sorted(jaccard_kept) == [
+        "a-book",
+        "b-edition",
+        "c-other",
+    ]  # Jaccard 0.86: two books by that measure
