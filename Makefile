@@ -12,6 +12,10 @@ TORCH_INDEX_URL ?=
 KENLM_VERSION ?= 0.3.0
 KENLM_BUILD := build/kenlm
 OUTPUT ?= out/sample
+# Real repositories for the GitHub acceptance test, fetched at install time only (the tests never use the network):
+# sdists from PyPI under MIT, BSD-3-Clause, Apache-2.0, GPL-3.0 and LGPL-2.1, read by the test as tarballs.
+SDIST_CACHE ?= build/sdists
+SDISTS ?= six==1.16.0 idna==3.7 requests==2.32.3 yamllint==1.35.1 chardet==5.2.0
 PYTEST_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # cmake, Boost, zlib, bz2 and lzma build KenLM's lmplz and build_binary; g++ builds fasttext and kenlm's wheel.
@@ -20,7 +24,7 @@ SYSTEM_PACKAGES := g++ make cmake libboost-program-options-dev libboost-system-d
 
 .PHONY: install system-packages run test lint clean
 
-install: system-packages $(VENV)/.installed $(BIN)/lmplz
+install: system-packages $(VENV)/.installed $(BIN)/lmplz $(SDIST_CACHE)/.fetched
 
 system-packages:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -48,6 +52,13 @@ $(BIN)/lmplz: $(VENV)/.installed
 	cmake --build $(KENLM_BUILD)/out --target lmplz build_binary query -j$$(nproc) > $(KENLM_BUILD)/build.log 2>&1 \
 		|| { tail -n 40 $(KENLM_BUILD)/build.log; exit 1; }
 	cp $(KENLM_BUILD)/out/bin/lmplz $(KENLM_BUILD)/out/bin/build_binary $(KENLM_BUILD)/out/bin/query $(BIN)/
+
+# The sdists are downloaded, never installed (pip reads their metadata in a throwaway build environment).
+$(SDIST_CACHE)/.fetched: Makefile | $(VENV)/.installed
+	mkdir -p $(SDIST_CACHE)
+	$(BIN)/python -m pip download -q --no-deps --no-binary :all: -d $(SDIST_CACHE) $(SDISTS) \
+		|| echo "warning: could not fetch the sdists for the GitHub acceptance test; it will be skipped"
+	touch $@
 
 run: install
 	$(BIN)/llama-data run --config configs/sample.yaml --output $(OUTPUT)

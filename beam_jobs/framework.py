@@ -39,6 +39,7 @@ from beam_jobs.stage import (
     merge,
 )
 from pipeline.config import Recipe
+from pipeline.document import SOURCES
 from pipeline.errors import UserError
 from pipeline.io import (
     check_output_folder,
@@ -270,9 +271,23 @@ def run_one(
     force: bool = False,
     source: str | None = None,
 ) -> tuple[StageManifest, bool]:
-    """Run one stage outside a recipe's graph (its CLI command, tests): inputs named by artifact."""
+    """Run one stage outside a recipe's graph (its CLI command, tests): inputs named by artifact. A per-source
+    stage takes its source from the upstream manifests when they all name one (a `minhash` run over Books
+    documents gets `minhash.by_source.books`)."""
     check_output_folder(directory)
+    if source is None and stage.per_source:
+        source = upstream_source(inputs.get("documents", []))
     return run_stage(place(StageRun(stage, recipe, source, inputs, directory, list(beam_args or []), force)))
+
+
+def upstream_source(folders: list[str]) -> str | None:
+    """The one source the upstream stage outputs were written for, or None (several, or no manifest)."""
+    found = set()
+    for folder in folders:
+        manifest = read_manifest(folder)
+        found.add(manifest.source if manifest else None)
+    (source,) = found if len(found) == 1 else (None,)
+    return source if source in SOURCES else None
 
 
 def input_units(run: StageRun) -> list[tuple[str, int]]:

@@ -5,8 +5,11 @@ ReadRecords (parse, extract main text, drop short pages) -> WriteStageOutputs. L
 (`langid`), so that CCNet's paragraph dedup can run between the two; `llama-data ingest` runs both.
 Wikipedia: ListFiles -> PlanSplits (multistream streams, bz2 blocks or byte ranges) -> Reshuffle -> ReadPages
 (namespace 0, latest revision, cleaned wikitext) -> WriteStageOutputs, with each page's cited URLs as the
-`references` side output. A source's reader is one entry of READERS: its pipeline body (the pipeline and the
-group's files to {DOCUMENTS, REJECTS, COUNTS, side outputs}), its side outputs, config keys and code modules.
+`references` side output. C4 (beam_jobs/c4.py), StackExchange (beam_jobs/stackexchange.py), GitHub
+(beam_jobs/github.py) and Books (beam_jobs/books.py) have their readers in their own modules. A source's reader is
+one entry of READERS: its pipeline body (the pipeline and the group's files to {DOCUMENTS, REJECTS, COUNTS, side
+outputs}), its side outputs, config keys and code modules, and whether a folder input is one unit (a GitHub
+repository) or the files under it.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam import pvalue
 
+from beam_jobs.books import read_books
 from beam_jobs.c4 import read_c4
 from beam_jobs.framework import Stage, StageRun, run_beam
+from beam_jobs.github import read_github
 from beam_jobs.readers import read_ranges
 from beam_jobs.stackexchange import SITES, read_stackexchange
 from beam_jobs.stage import (
@@ -163,6 +168,7 @@ class Reader:
     config: tuple[str, ...]
     code: tuple[str, ...]
     side_outputs: tuple[SideOutput, ...] = ()
+    trees: bool = False  # a folder input is one unit (a repository), not the files under it
 
 
 READERS: dict[str, Reader] = {
@@ -179,6 +185,19 @@ READERS: dict[str, Reader] = {
         ("beam_jobs.stackexchange", "pipeline.sources.stackexchange"),
         (SITES,),
     ),
+    "github": Reader(
+        read_github,
+        ("github",),
+        (
+            "beam_jobs.github",
+            "pipeline.sources.github",
+            "pipeline.archives",
+            "filters.licenses",
+            "filters.code",
+        ),
+        trees=True,
+    ),
+    "books": Reader(read_books, ("books",), ("beam_jobs.books", "pipeline.sources.books")),
 }
 
 
@@ -198,7 +217,7 @@ def source_files(recipe: Recipe, source: str, spec: SourceSpec) -> list[str]:
         raise UserError(
             f"no ingest reader for source {source!r} yet; supported: {', '.join(sorted(READERS))}"
         )
-    return expand_inputs(spec.input, base_dir=recipe.folder)
+    return expand_inputs(spec.input, base_dir=recipe.folder, trees=READERS[source].trees)
 
 
 INGEST = Stage(
@@ -220,13 +239,15 @@ INGEST = Stage(
 
 def main(args: argparse.Namespace, beam_args: list[str]) -> int:
     """`llama-data ingest SOURCE --input GLOB... --output DIR [--config YAML] [--force] [beam options]`:
-    the ingest and langid stages for one source, so the documents come out labelled."""
+    the ingest and langid stages for one source, so the documents come out labelled (GitHub: with its exact
+    dedup between them)."""
     from beam_jobs.run import run_recipe
 
     recipe = load_recipe(args.config) if args.config else Recipe()
     inputs = [p if is_remote(p) or os.path.isabs(p) else os.path.abspath(p) for p in args.input]
+    dedup = ["exact_dedup"] if args.source in recipe.exact_dedup.sources else []  # GitHub's file-level dedup
     recipe = replace(
-        recipe.with_sources({args.source: SourceSpec(input=inputs)}), stages=["ingest", "langid"]
+        recipe.with_sources({args.source: SourceSpec(input=inputs)}), stages=["ingest", *dedup, "langid"]
     )
     run_recipe(recipe, args.output, beam_args, force=args.force, summary=False)
     sys.stdout.flush()

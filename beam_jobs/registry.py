@@ -4,8 +4,8 @@ with its `Stage` declaration, plus its line here."""
 from __future__ import annotations
 
 from beam_jobs.c4 import C4_FILTER
-from beam_jobs.exact_dedup import EXACT_DEDUP
 from beam_jobs.classifier import CLASSIFY, TRAIN_CLASSIFIER
+from beam_jobs.exact_dedup import EXACT_DEDUP
 from beam_jobs.filter import FILTER
 from beam_jobs.framework import Stage
 from beam_jobs.ingest import INGEST

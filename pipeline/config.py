@@ -470,7 +470,7 @@ class MixtureConfig:
         return {s: v / total for s, v in table.items() if v > 0}
 
 
-DEFAULT_STAGES = ("ingest", "langid", "train_tokenizer", "tokenize", "mix", "train")
+DEFAULT_STAGES = ("ingest", "exact_dedup", "langid", "train_tokenizer", "tokenize", "mix", "train")
 SEED_LIMIT = 2**64  # seeds feed numpy and torch generators, which take at most 64 bits
 
 

@@ -103,7 +103,9 @@ def _tree_fingerprint(folder: str) -> str:
                 stat = os.lstat(full)
             except OSError:
                 continue
-            digest.update(f"{os.path.relpath(full, folder)}\x1f{stat.st_size}\x1f{stat.st_mtime_ns}\n".encode())
+            digest.update(
+                f"{os.path.relpath(full, folder)}\x1f{stat.st_size}\x1f{stat.st_mtime_ns}\n".encode()
+            )
     return digest.hexdigest()
 
 

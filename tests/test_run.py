@@ -34,6 +34,7 @@ def _digests(root: Path) -> dict[str, str]:
         and p.parts[len(root.parts)]
         in (
             "ingest",
+            "exact_dedup",
             "paragraph_dedup",
             "langid",
             "quality_models",
@@ -54,13 +55,18 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     report = run_recipe(recipe, str(output), beam_args)
     stages = report["stages"]
     assert list(stages) == [
+        "ingest/books",
         "ingest/c4",
         "ingest/commoncrawl",
+        "ingest/github",
         "ingest/stackexchange",
         "ingest/wikipedia",
+        "exact_dedup/github",
         "paragraph_dedup/commoncrawl",
+        "langid/books",
         "langid/c4",
         "langid/commoncrawl",
+        "langid/github",
         "langid/stackexchange",
         "langid/wikipedia",
         "train_quality",
@@ -68,6 +74,7 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
         "quality/commoncrawl",
         "train_classifier",
         "classify/commoncrawl",
+        "minhash/books",
         "minhash/commoncrawl",
         "minhash/wikipedia",
         "filter/commoncrawl",
