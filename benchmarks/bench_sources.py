@@ -1,7 +1,7 @@
 """Source readers' throughput on one core, each against a floor of the plain decoding of the same file.
 
-    python benchmarks/bench_sources.py [--sources wikipedia,c4,stackexchange] [--min-mb 50] [--split-mb 0]
-                                       [--repeat 3] [--data ../shared/data]
+    python benchmarks/bench_sources.py [--sources wikipedia,c4,stackexchange,github,books,arxiv] [--min-mb 50]
+                                       [--split-mb 0] [--repeat 3] [--data ../shared/data]
 
 Each reader's input is built in a temporary folder by repeating real records of ../shared/data to at least
 --min-mb MB, and timed beside its floor in this one process:
@@ -9,6 +9,22 @@ Each reader's input is built in a temporary folder by repeating real records of 
   c4             floor: json.loads of every line               reader: read_documents, plain and .json.gz
   stackexchange  floor: lxml iterparse of every <row>          reader: rows to questions and answers, HTML
                                                                        to text, Q:/A: documents
+  github         floor: tarfile stream read of every member    reader: repository_documents of the .tar.gz
+                        json.loads of every export line                read_lines + bigquery_record
+                        (and filters.code.code_stats alone over the Documents' texts: its share of the cost)
+  books          floor: decode UTF-8 (replace) + splitlines    reader: gutenberg_book per file, in memory
+                        json.loads of every Books3 line                read_lines + books3_record
+  arxiv          floor: decode UTF-8 (replace) + arxiv.tokenize  reader: clean_paper per paper
+                        of every .tex (the one pass clean_paper cannot avoid; a naive
+                        findall(r"\\[A-Za-z@]+|.") is shown too, one match per character)
+
+GitHub: the MIT/BSD/Apache sdists that `make install` fetches (REPO/build/sdists: six, idna, requests; the bench
+is skipped without them) repeated as copy0001/..., copy0002/... under requests' Apache LICENSE at the root, as
+one `bench-repo.tar.gz` of at least --min-mb MB of content and as a BigQuery-style `export.jsonl` of the same
+files (repo_name, path, content, license "apache-2.0"). Books: the Gutenberg files of ../shared/data/gutenberg
+read again and again in memory to --min-mb MB, and a Books3-style JSONL ({"text"} per line) of their texts.
+arXiv: the paper folders of ../shared/data/arxiv (every file, as bytes) cleaned again and again until --min-mb MB
+of .tex has been read; MB/s are of the .tex input.
 
 Wikipedia: builds a `.xml.bz2` dump of at least --min-mb MB (compressed) in a temporary folder by repeating the
 real pages of the shared enwiki samples (redirects and other namespaces included, as a real dump has them)
@@ -27,11 +43,15 @@ from __future__ import annotations
 
 import argparse
 import bz2
+import functools
 import gzip
+import io
 import json
+import math
 import re
 import shutil
 import sys
+import tarfile
 import tempfile
 import time
 from collections import Counter
@@ -293,7 +313,354 @@ def bench_stackexchange(args: argparse.Namespace, tmp: str) -> None:
     )
 
 
-BENCHES = {"wikipedia": bench_wikipedia, "c4": bench_c4, "stackexchange": bench_stackexchange}
+PERMISSIVE_SDISTS = (
+    "six",
+    "idna",
+    "requests",
+)  # MIT, BSD-3-Clause, Apache-2.0: the licences the recipe keeps
+
+
+def outcome_counts(outcomes) -> Counter:
+    """Documents, Skips (by reason) and Rejects (`rejected:<reason>`) of a reader's outcomes."""
+    counts: Counter = Counter()
+    for outcome in outcomes:
+        if isinstance(outcome, Document):
+            counts["documents"] += 1
+        elif isinstance(outcome, Reject):
+            counts[f"rejected:{outcome.reason}"] += 1
+        else:
+            counts[outcome.reason] += 1
+    return counts
+
+
+def describe(counts: Counter, skip: tuple[str, ...] = ("documents",)) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()) if k not in skip)
+
+
+def run_rounds(
+    repeat: int, runs: list[tuple[str, object, tuple]]
+) -> tuple[dict[str, float], dict[str, object]]:
+    """Each (name, fn, args) run round robin `repeat` times: the best CPU seconds and the last result per name."""
+    best: dict[str, float] = {}
+    results: dict[str, object] = {}
+    for _ in range(max(1, repeat)):
+        for name, fn, fn_args in runs:
+            results[name], seconds = timed(fn, *fn_args)
+            best[name] = min(best.get(name, seconds), seconds)
+    return best, results
+
+
+def sdist_files(sdists: Path) -> tuple[list[tuple[str, bytes]], bytes] | str:
+    """The regular files of the permissive sdists (name, bytes) and requests' LICENSE; or why not."""
+    files: list[tuple[str, bytes]] = []
+    license_text = b""
+    for project in PERMISSIVE_SDISTS:
+        found = sorted(sdists.glob(f"{project}-*.tar.gz"))
+        if not found:
+            return f"no {project}-*.tar.gz in {sdists} (run `make install`, which fetches the sdists)"
+        with tarfile.open(found[-1], "r:gz") as tar:
+            for info in tar:
+                if info.isfile():
+                    data = tar.extractfile(info).read()
+                    files.append((info.name, data))
+                    if project == "requests" and info.name.count("/") == 1 and info.name.endswith("/LICENSE"):
+                        license_text = data
+    if not license_text:
+        return "requests' sdist holds no LICENSE at its top"
+    return files, license_text
+
+
+def build_repository(
+    files: list[tuple[str, bytes]], license_text: bytes, tarball: Path, export: Path, min_mb: float
+) -> tuple[int, int, int]:
+    """One repository (LICENSE at the root, then the files repeated as copy0001/..., copy0002/...) as a .tar.gz
+    and as a BigQuery-style JSON-lines export of the same files: (files, content bytes, export records)."""
+    one_copy = sum(len(data) for _, data in files)
+    copies = max(1, math.ceil(min_mb * 1e6 / one_copy))
+    members = [("LICENSE", license_text)] + [
+        (f"copy{copy:04d}/{name}", data) for copy in range(1, copies + 1) for name, data in files
+    ]
+    with tarfile.open(tarball, "w:gz", compresslevel=6) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(data), 0o644, 1_700_000_000
+            tar.addfile(info, io.BytesIO(data))
+    records = 0
+    with export.open("w", encoding="utf-8") as handle:
+        for name, data in members:
+            try:
+                content = data.decode("utf-8")
+            except UnicodeDecodeError:  # BigQuery's export has no text for a binary blob: left out
+                continue
+            record = {"repo_name": "bench/repo", "path": name, "content": content, "license": "apache-2.0"}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            records += 1
+    return len(members), sum(len(data) for _, data in members), records
+
+
+def bench_github(args: argparse.Namespace, tmp: str) -> None:
+    from filters.code import code_stats
+    from pipeline.sources.github import GithubRules, bigquery_record, repository_documents
+    from pipeline.sources.jsonl import read_lines
+
+    found = sdist_files(REPO / "build" / "sdists")
+    if isinstance(found, str):
+        print(f"github: skipped: {found}")
+        return
+    files, license_text = found
+    tarball, export = Path(tmp) / "bench-repo.tar.gz", Path(tmp) / "export.jsonl"
+    members, content, records = build_repository(files, license_text, tarball, export, args.min_mb)
+    content_mb, export_mb = content / 1e6, export.stat().st_size / 1e6
+    print(
+        f"github: {tarball.name}: {members:,} files, {content_mb:.1f} MB of content "
+        f"({tarball.stat().st_size / 1e6:.1f} MB .tar.gz; {', '.join(PERMISSIVE_SDISTS)} repeated); "
+        f"{export.name}: {records:,} records, {export_mb:.1f} MB"
+    )
+    rules = GithubRules()
+    parse = functools.partial(bigquery_record, rules=rules)
+
+    def tar_floor(path: Path) -> int:
+        count = 0
+        with tarfile.open(path, "r|gz") as tar:
+            for info in tar:
+                if info.isfile():
+                    tar.extractfile(info).read()
+                    count += 1
+        return count
+
+    def tar_reader(path: Path) -> Counter:
+        return outcome_counts(repository_documents(str(path), rules))
+
+    def json_floor(path: Path) -> int:
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if json.loads(line) is not None)
+
+    def export_reader(path: Path) -> Counter:
+        return outcome_counts(read_lines(str(path), 0, None, 64 << 20, parse))
+
+    texts = [doc.text for doc in repository_documents(str(tarball), rules) if isinstance(doc, Document)]
+
+    def stats_only(texts: list[str]) -> int:
+        for text in texts:
+            code_stats(text)
+        return len(texts)
+
+    best, results = run_rounds(
+        args.repeat,
+        [
+            ("tar floor", tar_floor, (tarball,)),
+            ("tar", tar_reader, (tarball,)),
+            ("code_stats", stats_only, (texts,)),
+            ("json floor", json_floor, (export,)),
+            ("export", export_reader, (export,)),
+        ],
+    )
+    tar_counts, export_counts = results["tar"], results["export"]
+    assert results["tar floor"] == members and results["json floor"] == records, results
+    assert tar_counts["documents"] == export_counts["documents"] == len(texts), (tar_counts, export_counts)
+    text_mb = sum(len(text.encode("utf-8")) for text in texts) / 1e6
+    print("  the repository tarball (MB/s of the files' content, decompressed; items: files)")
+    print_rows(
+        [
+            ("floor: tarfile r|gz, every member", best["tar floor"], members, ""),
+            (
+                "repository_documents",
+                best["tar"],
+                members,
+                f"{tar_counts['documents']:,} Documents; " + describe(tar_counts),
+            ),
+            (
+                "  of which code_stats alone",
+                best["code_stats"],
+                len(texts),
+                f"over the {len(texts):,} Documents' texts ({text_mb:.1f} MB); items: texts",
+            ),
+        ],
+        content_mb,
+        "files/s",
+    )
+    print("  the BigQuery export (MB/s of the JSON lines; items: records)")
+    print_rows(
+        [
+            ("floor: json.loads per line", best["json floor"], records, ""),
+            (
+                "read_lines + bigquery_record",
+                best["export"],
+                records,
+                f"{export_counts['documents']:,} Documents; " + describe(export_counts),
+            ),
+        ],
+        export_mb,
+        "records/s",
+    )
+
+
+def bench_books(args: argparse.Namespace, tmp: str) -> None:
+    from pipeline.sources.books import books3_record, decode_book, gutenberg_book
+    from pipeline.sources.jsonl import read_lines
+
+    paths = sorted((args.data / "gutenberg").glob("*/*.txt"))
+    if not paths:
+        print(f"books: skipped: no {args.data / 'gutenberg'}/*/*.txt")
+        return
+    books = [(f"{path.parent.name}/{path.name}", path.read_bytes()) for path in paths]
+    one_pass = sum(len(data) for _, data in books)
+    passes = max(1, math.ceil(args.min_mb * 1e6 / one_pass))
+    size_mb = passes * one_pass / 1e6
+    print(
+        f"books: {len(books)} Gutenberg files ({one_pass / 1e6:.1f} MB) read {passes} times: {size_mb:.1f} MB"
+    )
+
+    def text_floor() -> int:
+        count = 0
+        for _ in range(passes):
+            for _, data in books:
+                data.decode("utf-8", "replace").splitlines()
+                count += 1
+        return count
+
+    def gutenberg_reader() -> Counter:
+        return outcome_counts(gutenberg_book(name, data) for _ in range(passes) for name, data in books)
+
+    jsonl = Path(tmp) / "books3.jsonl"
+    block = "".join(
+        json.dumps({"text": decode_book(data)[0]}, ensure_ascii=False) + "\n" for _, data in books
+    )
+    copies = max(1, math.ceil(args.min_mb * 1e6 / len(block.encode("utf-8"))))
+    with jsonl.open("w", encoding="utf-8") as handle:
+        for _ in range(copies):
+            handle.write(block)
+    jsonl_mb, records = jsonl.stat().st_size / 1e6, copies * len(books)
+    print(f"books: {jsonl.name}: {records:,} Books3-style {{'text'}} records, {jsonl_mb:.1f} MB")
+
+    def json_floor(path: Path) -> int:
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if json.loads(line) is not None)
+
+    def books3_reader(path: Path) -> Counter:
+        return outcome_counts(read_lines(str(path), 0, None, 64 << 20, books3_record))
+
+    best, results = run_rounds(
+        args.repeat,
+        [
+            ("text floor", text_floor, ()),
+            ("gutenberg", gutenberg_reader, ()),
+            ("json floor", json_floor, (jsonl,)),
+            ("books3", books3_reader, (jsonl,)),
+        ],
+    )
+    gutenberg, books3 = results["gutenberg"], results["books3"]
+    assert results["text floor"] == passes * len(books) and results["json floor"] == records, results
+    print("  Gutenberg files, in memory (MB/s of the files' bytes)")
+    print_rows(
+        [
+            ("floor: decode utf-8 + splitlines", best["text floor"], passes * len(books), ""),
+            (
+                "gutenberg_book",
+                best["gutenberg"],
+                passes * len(books),
+                f"{gutenberg['documents']:,} Documents"
+                + (f"; {describe(gutenberg)}" if len(gutenberg) > 1 else ""),
+            ),
+        ],
+        size_mb,
+        "books/s",
+    )
+    print("  Books3-style JSON lines (MB/s of the JSON)")
+    print_rows(
+        [
+            ("floor: json.loads per line", best["json floor"], records, ""),
+            (
+                "read_lines + books3_record",
+                best["books3"],
+                records,
+                f"{books3['documents']:,} Documents" + (f"; {describe(books3)}" if len(books3) > 1 else ""),
+            ),
+        ],
+        jsonl_mb,
+        "books/s",
+    )
+
+
+NAIVE_TEX_TOKEN = re.compile(r"\\[A-Za-z@]+|.", re.S)
+
+
+def bench_arxiv(args: argparse.Namespace, tmp: str) -> None:
+    from pipeline.sources.arxiv import clean_paper, tokenize
+
+    folders = sorted(path for path in (args.data / "arxiv").glob("*/") if path.is_dir())
+    if not folders:
+        print(f"arxiv: skipped: no paper folders in {args.data / 'arxiv'}")
+        return
+    papers = [
+        (
+            folder.name,
+            {
+                p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in sorted(folder.rglob("*"))
+                if p.is_file()
+            },
+        )
+        for folder in folders
+    ]
+    tex = [data for _, files in papers for name, data in files.items() if name.lower().endswith(".tex")]
+    one_pass = sum(map(len, tex))
+    passes = max(1, math.ceil(args.min_mb * 1e6 / one_pass))
+    size_mb, count = passes * one_pass / 1e6, passes * len(papers)
+    print(
+        f"arxiv: {len(papers)} papers ({len(tex)} .tex files, {one_pass / 1e6:.2f} MB) read {passes} times: "
+        f"{size_mb:.1f} MB of .tex"
+    )
+
+    def token_floor(split) -> int:
+        for _ in range(passes):
+            for data in tex:
+                split(data.decode("utf-8", "replace"))
+        return count
+
+    def naive(text: str) -> list[str]:
+        return NAIVE_TEX_TOKEN.findall(text)
+
+    def reader() -> Counter:
+        return outcome_counts(
+            clean_paper(files, name).outcome for _ in range(passes) for name, files in papers
+        )
+
+    best, results = run_rounds(
+        args.repeat,
+        [("floor", token_floor, (tokenize,)), ("naive", token_floor, (naive,)), ("reader", reader, ())],
+    )
+    counts = results["reader"]
+    assert sum(counts.values()) == count, counts
+    print_rows(
+        [
+            ("floor: decode + arxiv.tokenize", best["floor"], count, "every .tex file, one tokenizer pass"),
+            (
+                "decode + findall(\\\\[A-Za-z@]+|.)",
+                best["naive"],
+                count,
+                "a match per character outside commands",
+            ),
+            (
+                "clean_paper",
+                best["reader"],
+                count,
+                f"{counts['documents']:,} Documents" + (f"; {describe(counts)}" if len(counts) > 1 else ""),
+            ),
+        ],
+        size_mb,
+        "papers/s",
+    )
+
+
+BENCHES = {
+    "wikipedia": bench_wikipedia,
+    "c4": bench_c4,
+    "stackexchange": bench_stackexchange,
+    "github": bench_github,
+    "books": bench_books,
+    "arxiv": bench_arxiv,
+}
 
 
 def main() -> None:
