@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -86,7 +87,7 @@ def expand_inputs(patterns: Iterable[str], base_dir: str | None = None, trees: b
         fs, resolved = filesystem(pattern)
         protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
         if any(c in pattern for c in "*?["):
-            matches = [p for p in fs.glob(resolved) if trees or not fs.isdir(p)]
+            matches = fs.glob(resolved)  # a folder matched where a file was meant is read, and rejected
         elif fs.isdir(resolved):
             matches = (
                 [resolved]
@@ -103,7 +104,18 @@ def expand_inputs(patterns: Iterable[str], base_dir: str | None = None, trees: b
 
 
 def file_size(path: str) -> int:
-    """Bytes of one file; 0 for one that cannot be read (its reader rejects it)."""
+    """Bytes of one file, or of the regular files under a local folder read as one input (a repository, a
+    paper; links not followed); 0 for one that cannot be read (its reader rejects it)."""
+    if not is_remote(path) and os.path.isdir(path):
+        total = 0
+        for root, _, files in os.walk(path, followlinks=False):
+            for name in files:
+                try:
+                    info = os.lstat(os.path.join(root, name))
+                except OSError:
+                    continue
+                total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+        return total
     fs, resolved = filesystem(path)
     try:
         return int(fs.size(resolved) or 0)
