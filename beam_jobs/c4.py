@@ -27,7 +27,7 @@ from typing import Any
 
 import apache_beam as beam
 
-from beam_jobs.framework import Stage, StageRun, print_counts, run_beam, run_one
+from beam_jobs.framework import Stage, StageRun, run_beam, run_documents_command
 from beam_jobs.readers import read_ranges
 from beam_jobs.stage import (
     CHARACTERS_IN,
@@ -264,12 +264,7 @@ def main(args: argparse.Namespace, beam_args: list[str]) -> int:
     if args.bad_words:
         given = args.bad_words if is_remote(args.bad_words) else os.path.abspath(args.bad_words)
         recipe = replace(recipe, c4_filter=replace(recipe.c4_filter, bad_words=given))
-    manifest, ran = run_one(
-        C4_FILTER, recipe, {"documents": list(args.input)}, args.output, beam_args, args.force
-    )
-    if not ran:
-        print(f"filter-c4: {args.output} is up to date (its manifest matches); --force re-runs")
-    print_counts(manifest)
+    manifest = run_documents_command("filter-c4", C4_FILTER, recipe, args, beam_args)
     kept = manifest.characters_out / manifest.characters_in if manifest.characters_in else 0.0
     words = manifest.extra.get("bad_words", {})
     rule = (

@@ -20,7 +20,7 @@ from typing import Any
 
 import apache_beam as beam
 
-from beam_jobs.framework import Stage, StageRun, print_counts, run_beam, run_one
+from beam_jobs.framework import Stage, StageRun, run_beam, run_documents_command
 from beam_jobs.stage import COUNTS, DOCUMENTS, REJECTS, ReadParts, StageDoFn, WriteStageOutputs, merge
 from pipeline.config import Recipe, load_recipe
 from pipeline.document import Document
@@ -112,12 +112,7 @@ EXACT_DEDUP = Stage(
 def main(args: argparse.Namespace, beam_args: list[str]) -> int:
     """`llama-data dedup-exact --input DIR... --output DIR [--config YAML] [--force]`."""
     recipe = load_recipe(args.config) if args.config else Recipe()
-    manifest, ran = run_one(
-        EXACT_DEDUP, recipe, {"documents": list(args.input)}, args.output, beam_args, args.force
-    )
-    if not ran:
-        print(f"dedup-exact: {args.output} is up to date (its manifest matches); --force re-runs")
-    print_counts(manifest)
+    run_documents_command("dedup-exact", EXACT_DEDUP, recipe, args, beam_args)
     return 0
 
 

@@ -280,6 +280,20 @@ def run_one(
     return run_stage(place(StageRun(stage, recipe, source, inputs, directory, list(beam_args or []), force)))
 
 
+def run_documents_command(
+    command: str, stage: Stage, recipe: Recipe, args: Any, beam_args: list[str]
+) -> StageManifest:
+    """A one-stage CLI command over documents (`--input DIR... --output DIR [--force]`): run it, or say that
+    its manifest matches, then print its counters."""
+    manifest, ran = run_one(
+        stage, recipe, {"documents": list(args.input)}, args.output, beam_args, args.force
+    )
+    if not ran:
+        print(f"{command}: {args.output} is up to date (its manifest matches); --force re-runs")
+    print_counts(manifest)
+    return manifest
+
+
 def upstream_source(folders: list[str]) -> str | None:
     """The one source the upstream stage outputs were written for, or None (several, or no manifest)."""
     found = set()

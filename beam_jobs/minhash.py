@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 from apache_beam import pvalue
 
-from beam_jobs.framework import Stage, StageRun, print_counts, run_beam, run_one
+from beam_jobs.framework import Stage, StageRun, run_beam, run_documents_command
 from beam_jobs.stage import (
     COUNTS,
     DOCUMENTS,
@@ -489,12 +489,7 @@ def main(args: argparse.Namespace, beam_args: list[str]) -> int:
     recipe = load_recipe(args.config) if args.config else Recipe()
     if args.reference:
         recipe = replace(recipe, minhash=replace(recipe.minhash, reference=list(args.reference)))
-    manifest, ran = run_one(
-        MINHASH, recipe, {"documents": list(args.input)}, args.output, beam_args, args.force
-    )
-    if not ran:
-        print(f"dedup-minhash: {args.output} is up to date (its manifest matches); --force re-runs")
-    print_counts(manifest)
+    run_documents_command("dedup-minhash", MINHASH, recipe, args, beam_args)
     return 0
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import apache_beam as beam
 
-from beam_jobs.framework import Stage, StageRun, print_counts, run_beam, run_one
+from beam_jobs.framework import Stage, StageRun, run_beam, run_documents_command
 from beam_jobs.stage import COUNTS, DOCUMENTS, REJECTS, ReadParts, StageDoFn, WriteStageOutputs, merge
 from filters.paragraph_dedup import (
     document_key,
@@ -138,12 +138,7 @@ def main(args: argparse.Namespace, beam_args: list[str]) -> int:
         recipe = replace(
             recipe, paragraph_dedup=replace(recipe.paragraph_dedup, scope_files=args.scope_files)
         )
-    manifest, ran = run_one(
-        PARAGRAPH_DEDUP, recipe, {"documents": list(args.input)}, args.output, beam_args, args.force
-    )
-    if not ran:
-        print(f"dedup-paragraphs: {args.output} is up to date (its manifest matches); --force re-runs")
-    print_counts(manifest)
+    manifest = run_documents_command("dedup-paragraphs", PARAGRAPH_DEDUP, recipe, args, beam_args)
     kept = manifest.characters_out / manifest.characters_in if manifest.characters_in else 0.0
     print(f"characters kept: {kept:.1%} (scope: {_scope(recipe.paragraph_dedup.scope_files)})")
     sys.stdout.flush()
