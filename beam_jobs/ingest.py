@@ -6,10 +6,10 @@ ReadRecords (parse, extract main text, drop short pages) -> WriteStageOutputs. L
 Wikipedia: ListFiles -> PlanSplits (multistream streams, bz2 blocks or byte ranges) -> Reshuffle -> ReadPages
 (namespace 0, latest revision, cleaned wikitext) -> WriteStageOutputs, with each page's cited URLs as the
 `references` side output. C4 (beam_jobs/c4.py), StackExchange (beam_jobs/stackexchange.py), GitHub
-(beam_jobs/github.py) and Books (beam_jobs/books.py) have their readers in their own modules. A source's reader is
+(beam_jobs/github.py), Books (beam_jobs/books.py) and ArXiv (beam_jobs/arxiv.py) have their readers in their own modules. A source's reader is
 one entry of READERS: its pipeline body (the pipeline and the group's files to {DOCUMENTS, REJECTS, COUNTS, side
 outputs}), its side outputs, config keys and code modules, and whether a folder input is one unit (a GitHub
-repository) or the files under it.
+repository, an arXiv paper) or the files under it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam import pvalue
 
+from beam_jobs.arxiv import read_arxiv
 from beam_jobs.books import read_books
 from beam_jobs.c4 import read_c4
 from beam_jobs.framework import Stage, StageRun, run_beam
@@ -40,7 +41,6 @@ from beam_jobs.stage import (
     describe_exception,
 )
 from pipeline.config import Recipe, SourceSpec, WikipediaConfig, load_recipe
-from pipeline.errors import UserError
 from pipeline.io import expand_inputs, is_remote
 from pipeline.rejects import Reject, Skip
 from pipeline.sources.commoncrawl import plan_splits, read_records, record_to_document, repair_counters
@@ -198,6 +198,9 @@ READERS: dict[str, Reader] = {
         trees=True,
     ),
     "books": Reader(read_books, ("books",), ("beam_jobs.books", "pipeline.sources.books")),
+    "arxiv": Reader(
+        read_arxiv, ("arxiv",), ("beam_jobs.arxiv", "pipeline.sources.arxiv", "pipeline.archives"), trees=True
+    ),
 }
 
 
@@ -213,10 +216,6 @@ def run_ingest(run: StageRun) -> dict[str, Any]:
 
 def source_files(recipe: Recipe, source: str, spec: SourceSpec) -> list[str]:
     """The recipe's input paths and globs for one source, expanded (relative to the recipe's folder)."""
-    if source not in READERS:
-        raise UserError(
-            f"no ingest reader for source {source!r} yet; supported: {', '.join(sorted(READERS))}"
-        )
     return expand_inputs(spec.input, base_dir=recipe.folder, trees=READERS[source].trees)
 
 

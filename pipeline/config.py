@@ -190,6 +190,32 @@ class BooksConfig:
 
 
 @dataclass(frozen=True)
+class ArxivConfig:
+    """The ArXiv reader (`sources.arxiv`): papers as the bulk source dump has them (a tar, a gzip of one .tex,
+    a plain .tex, or a folder, one paper each; or the dump's own `arXiv_src_YYMM_NNN.tar` of many papers)."""
+
+    # LLaMA names only the text before the first section and the bibliography as removed; RedPajama also drops
+    # the appendices, as a side effect of where it cuts (RECIPE §3.3). Ours: appendices kept; false is RedPajama.
+    keep_appendices: bool = True
+    max_input_depth: int = 8  # nested \input / \include levels below the main file
+    max_expansion_depth: int = 32  # nested macro expansions (deeper uses stay as written, counted)
+    max_output_factor: float = 8.0  # substituted text at most this times the paper's .tex, else a reject
+    max_output_chars: int = 16 * 1024 * 1024  # also caps the .tex read and the text after \input
+    max_file_bytes: int = 64 * 1024 * 1024  # a bigger member of a paper is skipped (counted)
+    max_paper_bytes: int = 256 * 1024 * 1024  # bytes read from one paper's archive, at most (else a reject)
+    max_members: int = 10_000  # entries of one paper's tar, at most (else a reject)
+
+    def validate(self, where: str) -> None:
+        _between(self.max_input_depth, 0, 64, f"{where}.max_input_depth")
+        _between(self.max_expansion_depth, 1, 256, f"{where}.max_expansion_depth")
+        _between(self.max_output_factor, 1.0, 1000.0, f"{where}.max_output_factor")
+        _at_least(self.max_output_chars, 1024, f"{where}.max_output_chars")
+        _at_least(self.max_file_bytes, 1024, f"{where}.max_file_bytes")
+        _at_least(self.max_paper_bytes, self.max_file_bytes, f"{where}.max_paper_bytes")
+        _at_least(self.max_members, 1, f"{where}.max_members")
+
+
+@dataclass(frozen=True)
 class ExactDedupConfig:
     """Exact dedup (`exact_dedup` stage): byte-identical documents of a source kept once. LLaMA: GitHub's
     file-level exact-match dedup."""
@@ -490,6 +516,7 @@ class Recipe:
     stackexchange: StackExchangeConfig = field(default_factory=StackExchangeConfig)
     github: GithubConfig = field(default_factory=GithubConfig)
     books: BooksConfig = field(default_factory=BooksConfig)
+    arxiv: ArxivConfig = field(default_factory=ArxivConfig)
     exact_dedup: ExactDedupConfig = field(default_factory=ExactDedupConfig)
     langid: LangIdConfig = field(default_factory=LangIdConfig)
     paragraph_dedup: ParagraphDedupConfig = field(default_factory=ParagraphDedupConfig)

@@ -55,6 +55,7 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     report = run_recipe(recipe, str(output), beam_args)
     stages = report["stages"]
     assert list(stages) == [
+        "ingest/arxiv",
         "ingest/books",
         "ingest/c4",
         "ingest/commoncrawl",
@@ -63,6 +64,7 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
         "ingest/wikipedia",
         "exact_dedup/github",
         "paragraph_dedup/commoncrawl",
+        "langid/arxiv",
         "langid/books",
         "langid/c4",
         "langid/commoncrawl",
@@ -135,7 +137,7 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
 @pytest.mark.parametrize(
     ("stages", "message"),
     [
-        (["ingest", "dedupe"], "stages: unknown stage 'dedupe'; expected some of ingest, paragraph_dedup"),
+        (["ingest", "dedupe"], "stages: unknown stage 'dedupe'; expected some of ingest, exact_dedup, paragraph_dedup"),
         (["ingest", "tokenize"], "stages: tokenize reads `tokenizer`, which no stage before it produces"),
         (
             ["train_tokenizer"],
@@ -164,6 +166,7 @@ def test_the_stage_graph_links_each_stage_to_its_producers():
     }
     assert planned == {
         "ingest": {},
+        "exact_dedup": {},  # a default stage with none of its sources (github) in this recipe: it runs nothing
         "langid": {"documents": {"commoncrawl": "ingest"}},
         "train_tokenizer": {"documents": {"commoncrawl": "langid"}},
         "tokenize": {"documents": {"commoncrawl": "langid"}, "tokenizer": {None: "train_tokenizer"}},
