@@ -137,7 +137,10 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
 @pytest.mark.parametrize(
     ("stages", "message"),
     [
-        (["ingest", "dedupe"], "stages: unknown stage 'dedupe'; expected some of ingest, exact_dedup, paragraph_dedup"),
+        (
+            ["ingest", "dedupe"],
+            "stages: unknown stage 'dedupe'; expected some of ingest, exact_dedup, paragraph_dedup",
+        ),
         (["ingest", "tokenize"], "stages: tokenize reads `tokenizer`, which no stage before it produces"),
         (
             ["train_tokenizer"],
