@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := g++ make cmake libboost-program-options-dev libboost-system-dev libboost-thread-dev \
 	libboost-test-dev zlib1g-dev libbz2-dev liblzma-dev
 
-.PHONY: install system-packages run test lint clean
+.PHONY: install system-packages run ablate test lint clean
 
 install: system-packages $(VENV)/.installed $(BIN)/lmplz $(SDIST_CACHE)/.fetched
 
@@ -33,6 +33,10 @@ system-packages:
 		echo "installing system packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# Chromium renders report.html in the report's browser test; optional: the test skips without it.
+	@command -v chromium >/dev/null || { echo "installing chromium (optional, for the report's browser test)"; \
+		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+		--no-install-recommends chromium; } >/dev/null 2>&1 || echo "warning: chromium not installed; the browser test will skip"; }
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +66,14 @@ $(SDIST_CACHE)/.fetched: Makefile | $(VENV)/.installed
 
 run: install
 	$(BIN)/llama-data run --config configs/sample.yaml --output $(OUTPUT)
+
+# The data-mix ablation demo on the tokens `make run` wrote: LLaMA's Table 1 weights against CommonCrawl only, the
+# same budget, seed and model; then the report shows it beside the run.
+ablate: run
+	$(BIN)/llama-data ablate --tokens $(OUTPUT)/tokens --config configs/sample.yaml \
+		--mixture configs/ablation/table1.yaml --mixture configs/ablation/commoncrawl-only.yaml \
+		--budget 204800 --preset tiny --device cpu
+	$(BIN)/llama-data report $(OUTPUT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

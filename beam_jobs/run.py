@@ -162,6 +162,9 @@ def run_recipe(
     if summary:
         write_json(join(output, REPORT_NAME), report)
         _print_summary(report)
+        from pipeline.report import write_report
+
+        print(f"report: {write_report(output)}")
     return report
 
 

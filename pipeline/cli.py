@@ -194,6 +194,43 @@ def _generate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", metavar="DEV")
 
 
+def _ablate(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tokens", required=True, metavar="DIR", help="a tokenized dataset (a tokenize stage output)"
+    )
+    p.add_argument(
+        "--mixture",
+        action="append",
+        required=True,
+        metavar="YAML",
+        help="a mixture file (name:, mixture:); two or more",
+    )
+    p.add_argument(
+        "--budget", type=int, metavar="N", help="training tokens per run (default: the --config's length)"
+    )
+    p.add_argument(
+        "--preset", metavar="P", help="model preset (default: the --config's train.preset, else tiny)"
+    )
+    p.add_argument(
+        "--output", metavar="DIR", help="writes DIR/ablation/ (default: the tokens folder's parent)"
+    )
+    p.add_argument(
+        "--config", metavar="YAML", help="base recipe: its train section and mixture defaults apply"
+    )
+    p.add_argument("--seed", type=int, help="default: the --config's seed, else 0")
+    p.add_argument("--force", action="store_true", help="retrain the named runs from scratch")
+    p.add_argument(
+        "--max-steps", type=int, metavar="N", help="stop each run after N steps; a later call continues"
+    )
+    p.add_argument("--device", metavar="DEV", help="cpu, cuda, ... (default: cuda when available)")
+
+
+def _report(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "output", metavar="OUT", help="a run's output folder (what `llama-data run --output` wrote)"
+    )
+
+
 def _export(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--checkpoint",
@@ -282,6 +319,18 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str, b
         "write a checkpoint in Hugging Face's layout (lm-evaluation-harness) or Meta's",
         _export,
         "model.export:main",
+        False,
+    ),
+    "ablate": (
+        "train one model per mixture from the same token shards and budget; per-source validation loss side by side",
+        _ablate,
+        "model.ablate:main",
+        False,
+    ),
+    "report": (
+        "write OUT/report.html: the funnel, language, quality, dedup, mixture and training of a run, one file",
+        _report,
+        "pipeline.report:main",
         False,
     ),
 }

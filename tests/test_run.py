@@ -10,6 +10,7 @@ import yaml
 
 from beam_jobs.run import run_recipe
 from pipeline.config import load_recipe
+from pipeline.report import iter_figure_ids
 from tests.conftest import sample_config
 
 pytestmark = pytest.mark.slow
@@ -100,6 +101,11 @@ def test_run_all_stages_then_resume_then_force(tmp_path, beam_args, capsys):
     printed = capsys.readouterr().out
     assert "run summary" in printed and "validation loss per source (before -> after training)" in printed
     assert (output / "_RUN_REPORT.json").is_file() and Path(train["plot"]).is_file()
+    page = (output / "report.html").read_text()  # the run's report covers every stage that ran
+    assert all(label in page for label in stages if "/" in label)
+    assert {"plot-funnel", "plot-language", "plot-minhash-clusters", "plot-mixture", "plot-loss"} <= set(
+        iter_figure_ids(page)
+    )
     run_folder = Path(train["checkpoint"]).parents[1]  # train/run-<key>/checkpoints/step-...
     assert run_folder.parent == output / "train" and (output / "train" / "LATEST").read_text().split() == [
         run_folder.name
