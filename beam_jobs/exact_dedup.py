@@ -21,7 +21,7 @@ from typing import Any
 import apache_beam as beam
 
 from beam_jobs.framework import Stage, StageRun, run_beam, run_documents_command
-from beam_jobs.stage import COUNTS, DOCUMENTS, REJECTS, ReadParts, StageDoFn, WriteStageOutputs, merge
+from beam_jobs.stage import COUNTS, DOCUMENTS, REJECTS, ReadParts, StageDoFn, WriteStageOutputs, stage_outputs
 from pipeline.config import Recipe, load_recipe
 from pipeline.document import Document
 from pipeline.hashing import content_hash
@@ -86,11 +86,7 @@ def run_exact_dedup(run: StageRun) -> dict[str, Any]:
             | "JoinKept" >> beam.CoGroupByKey()
             | "Decide" >> beam.ParDo(Decide(run.namespace)).with_outputs(REJECTS, COUNTS, main=DOCUMENTS)
         )
-        outputs = {
-            DOCUMENTS: decided[DOCUMENTS],
-            REJECTS: merge([read[REJECTS], decided[REJECTS]], "MergeRejects"),
-            COUNTS: merge([read[COUNTS], decided[COUNTS]], "MergeCounts"),
-        }
+        outputs = stage_outputs(decided[DOCUMENTS], read, decided)
         _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
 
     return run_beam(run, build)

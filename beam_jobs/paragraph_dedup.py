@@ -20,7 +20,7 @@ from typing import Any
 import apache_beam as beam
 
 from beam_jobs.framework import Stage, StageRun, run_beam, run_documents_command
-from beam_jobs.stage import COUNTS, DOCUMENTS, REJECTS, ReadParts, StageDoFn, WriteStageOutputs, merge
+from beam_jobs.stage import COUNTS, DOCUMENTS, REJECTS, ReadParts, StageDoFn, WriteStageOutputs, stage_outputs
 from filters.paragraph_dedup import (
     document_key,
     keep_lines,
@@ -108,11 +108,7 @@ def run_paragraph_dedup(run: StageRun) -> dict[str, Any]:
             | "RemoveDuplicateLines"
             >> beam.ParDo(RemoveDuplicateLines(run.namespace)).with_outputs(REJECTS, COUNTS, main=DOCUMENTS)
         )
-        outputs = {
-            DOCUMENTS: deduped[DOCUMENTS],
-            REJECTS: merge([read[REJECTS], deduped[REJECTS]], "MergeRejects"),
-            COUNTS: merge([read[COUNTS], deduped[COUNTS]], "MergeCounts"),
-        }
+        outputs = stage_outputs(deduped[DOCUMENTS], read, deduped)
         _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
 
     return run_beam(run, build)

@@ -488,3 +488,12 @@ def _by_file(entry: dict[str, Any]) -> str:
 def merge(pcollections: Iterable, label: str):
     """Flatten a list of PCollections (e.g. the COUNTS of several steps) under one label."""
     return tuple(pcollections) | label >> beam.Flatten()
+
+
+def stage_outputs(documents, *steps: dict) -> dict[str, Any]:
+    """What WriteStageOutputs writes: the documents, and every step's REJECTS and COUNTS merged."""
+    return {
+        DOCUMENTS: documents,
+        REJECTS: merge([step[REJECTS] for step in steps], "MergeRejects"),
+        COUNTS: merge([step[COUNTS] for step in steps], "MergeCounts"),
+    }

@@ -154,8 +154,9 @@ def _read_json(path: str) -> Any:
         return None
 
 
-def _subfolders(path: str) -> list[str]:
-    """Names of the folders directly in `path`, sorted; none when it is not a folder."""
+def _entries(path: str, kind: str) -> list[str]:
+    """Names of the entries of one kind ("directory" or "file") directly in `path`, sorted; none when it is not
+    a folder or cannot be listed."""
     try:
         fs, resolved = filesystem(path)
         if not fs.isdir(resolved):
@@ -163,19 +164,15 @@ def _subfolders(path: str) -> list[str]:
         entries = fs.ls(resolved, detail=True)
     except Exception:
         return []
-    return sorted(PurePosixPath(e["name"]).name for e in entries if e.get("type") == "directory")
+    return sorted(PurePosixPath(e["name"]).name for e in entries if e.get("type") == kind)
+
+
+def _subfolders(path: str) -> list[str]:
+    return _entries(path, "directory")
 
 
 def _files(path: str) -> list[str]:
-    """Names of the files directly in `path`, sorted."""
-    try:
-        fs, resolved = filesystem(path)
-        if not fs.isdir(resolved):
-            return []
-        entries = fs.ls(resolved, detail=True)
-    except Exception:
-        return []
-    return sorted(PurePosixPath(e["name"]).name for e in entries if e.get("type") == "file")
+    return _entries(path, "file")
 
 
 def _text_file(path: str) -> str | None:
