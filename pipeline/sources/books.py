@@ -58,6 +58,7 @@ import re
 
 from pipeline.document import Document, make_doc_id
 from pipeline.rejects import Reject, Skip
+from pipeline.sources.jsonl import record_text
 
 __all__ = [
     "DEFAULT_MAX_BOOK_BYTES",
@@ -492,9 +493,6 @@ def gutenberg_book(
     )
 
 
-_MISSING = object()
-
-
 def books3_record(record: dict, base: str, offset: int) -> Document | Skip | tuple[str, str]:
     """One Books3 / the_pile_books3 / pg19 JSON record to a Document, a Skip, or its Reject's (reason, detail)."""
     if type(record) is not dict:
@@ -504,13 +502,9 @@ def books3_record(record: dict, base: str, offset: int) -> Document | Skip | tup
     pile_set = pile_meta.get("pile_set_name")
     if pile_set is not None and (type(pile_set) is not str or pile_set not in PILE_SETS):
         return Skip("skipped:pile_set")
-    text = record.get("text", _MISSING)
-    if text is _MISSING:
-        return "no_text", f"keys: {', '.join(sorted(map(str, record)))[:_DETAIL]}"
-    if type(text) is not str:
-        return "bad_text", f"text is a JSON {type(text).__name__}"
-    if not text or text.isspace():
-        return "empty_text", f"text: {text[:_DETAIL]!r}"
+    text = record_text(record)
+    if isinstance(text, tuple):
+        return text
     is_pg19 = pile_set == "Gutenberg (PG-19)" or "short_book_title" in record or "publication_date" in record
     title = record.get("title", record.get("short_book_title", pile_meta.get("title")))
     if title is not None and type(title) is not str:

@@ -38,7 +38,6 @@ __all__ = [
 
 SOURCE = "c4"
 DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024
-_MISSING = object()
 
 
 def parse_line(data: bytes, source_file: str, offset: int) -> Document | Skip | tuple[str, str]:
@@ -48,13 +47,9 @@ def parse_line(data: bytes, source_file: str, offset: int) -> Document | Skip | 
 
 def parse_record(record: dict[str, Any], base: str, offset: int) -> Document | tuple[str, str]:
     """One C4 object to a Document, exactly as released, or its Reject's (reason, detail)."""
-    text = record.get("text", _MISSING)
-    if text is _MISSING:
-        return "no_text", f"keys: {', '.join(sorted(map(str, record)))[:DETAIL]}"
-    if type(text) is not str:
-        return "bad_text", f"text is a JSON {type(text).__name__}"
-    if not text or text.isspace():
-        return "empty_text", f"text: {text[:DETAIL]!r}"
+    text = jsonl.record_text(record)
+    if isinstance(text, tuple):
+        return text
     url = record.get("url")
     if url is not None and type(url) is not str:
         return "bad_url", f"url is a JSON {type(url).__name__}"

@@ -77,6 +77,18 @@ def parse_line(data: bytes, base: str, offset: int, parse: ParseRecord) -> Docum
     return parse(record, base, offset)
 
 
+def record_text(record: dict[str, Any]) -> str | tuple[str, str]:
+    """A record's `text`, or the (reason, detail) of its Reject: no_text, bad_text (not a string) or empty_text."""
+    if "text" not in record:
+        return "no_text", f"keys: {', '.join(sorted(map(str, record)))[:DETAIL]}"
+    text = record["text"]
+    if type(text) is not str:
+        return "bad_text", f"text is a JSON {type(text).__name__}"
+    if not text or text.isspace():
+        return "empty_text", f"text: {text[:DETAIL]!r}"
+    return text
+
+
 def _has_surrogate(value: Any) -> bool:
     """Does any string in a decoded JSON value hold a lone surrogate?"""
     if isinstance(value, str):
