@@ -12,7 +12,6 @@ found, but cutting at them would leave almost nothing: kept whole), `kept:start_
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
 import apache_beam as beam
@@ -20,10 +19,11 @@ import apache_beam as beam
 from beam_jobs.framework import StageRun
 from beam_jobs.readers import read_ranges
 from beam_jobs.stage import CHARACTERS_IN, DOCUMENTS_IN, StageDoFn
+from pipeline.archives import ArchiveLimits, Member, iter_tree
 from pipeline.config import BooksConfig
 from pipeline.document import Document
-from pipeline.io import file_size, open_file
-from pipeline.rejects import Reject
+from pipeline.io import file_size
+from pipeline.rejects import Reject, Skip
 from pipeline.sources import jsonl
 from pipeline.sources.books import books3_record, gutenberg_book
 
@@ -43,32 +43,17 @@ def plan_books(path: str, split_bytes: int) -> list[tuple[str, int, int]]:
 
 
 def read_book_bytes(path: str, limit: int) -> bytes | Reject:
-    """A Gutenberg file's bytes (gunzipped when it is gzip), at most `limit`: a bigger book is a reject, and a
-    gzip bomb is stopped at the limit, never inflated whole."""
-    with open_file(path, "rb") as handle:
-        head = handle.read(2)
-        handle.seek(0)
-        if head != jsonl.GZIP_MAGIC:
-            data = handle.read(limit + 1)
-            if len(data) > limit:
-                return Reject(path, 0, "oversize", f"a book over {limit:,} bytes")
-            return data
-        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        out = bytearray()
-        try:
-            while chunk := handle.read(jsonl.CHUNK):
-                out += inflater.decompress(chunk, limit + 1 - len(out))
-                while inflater.unconsumed_tail and len(out) <= limit:
-                    out += inflater.decompress(inflater.unconsumed_tail, limit + 1 - len(out))
-                if len(out) > limit:
-                    return Reject(path, 0, "oversize", f"a book over {limit:,} bytes (decompressed)")
-                if inflater.eof:
-                    break
-        except zlib.error as exc:
-            return Reject(path, 0, "corrupt_gzip", str(exc))
-        if not inflater.eof:
-            return Reject(path, 0, "truncated_gzip", "the gzip stream ends early")
-        return bytes(out)
+    """A Gutenberg file's bytes (gunzipped when it is gzip), at most `limit`, by the one safe reader of untrusted
+    files (pipeline.archives: bounded decompression, so a gzip bomb stops at the limit); a bigger book is a
+    reject, and so is a file that is not one book."""
+    members = list(iter_tree(path, ArchiveLimits(max_member_bytes=limit, max_total_bytes=limit, max_members=1)))
+    if len(members) == 1 and isinstance(members[0], Member):
+        return members[0].data
+    if len(members) == 1 and isinstance(members[0], Reject):
+        return members[0]
+    if any(isinstance(m, Skip) and m.reason == "skipped:oversize_member" for m in members):
+        return Reject(path, 0, "oversize", f"a book over {limit:,} bytes")
+    return Reject(path, 0, "not_a_book", f"{len(members)} entries: not one text file")
 
 
 class ReadBooksSplit(StageDoFn):
