@@ -19,7 +19,7 @@ import apache_beam as beam
 
 from beam_jobs.framework import StageRun
 from beam_jobs.readers import read_ranges
-from beam_jobs.stage import CHARACTERS_IN, DOCUMENTS_IN, StageDoFn
+from beam_jobs.stage import StageDoFn
 from pipeline.config import ArxivConfig
 from pipeline.io import file_size
 from pipeline.rejects import Reject, Skip
@@ -59,17 +59,14 @@ class ReadArxivInput(StageDoFn):
                 yield from self._paper(path, paper_name(member), paper, member)
         else:
             yield from self._paper(path, paper_name(path), read_paper(path, self.limits), None)
-        self.count(CHARACTERS_IN, size)  # a reader's "characters in": bytes of its input
-        self.progress.advance(size)
+        self.read_bytes(size)
 
     def _paper(self, path: str, name: str, paper, member: str | None):
         if isinstance(paper, Skip):  # a bulk-dump member that is no paper (a PDF, a link)
             self.count(paper.reason)
             return
-        self.count("read")
-        self.count(DOCUMENTS_IN)
         if isinstance(paper, Reject):
-            yield from self.reject(paper)
+            yield from self.emit_read(paper)
             return
         files, read_counts = paper
         cleaned = clean_paper(files, name, self.rules)
@@ -78,7 +75,7 @@ class ReadArxivInput(StageDoFn):
         outcome = cleaned.outcome
         if isinstance(outcome, Reject):  # the cleaner names the paper; the reject names the input file
             outcome = replace(outcome, source_file=path, record_id=member or outcome.record_id)
-        yield from self.emit(outcome)
+        yield from self.emit_read(outcome)
 
     def locate(self, split):
         return split[0], None, None

@@ -18,7 +18,7 @@ import apache_beam as beam
 
 from beam_jobs.framework import StageRun
 from beam_jobs.readers import read_ranges
-from beam_jobs.stage import CHARACTERS_IN, DOCUMENTS_IN, StageDoFn
+from beam_jobs.stage import StageDoFn
 from pipeline.archives import ArchiveLimits, Member, iter_tree
 from pipeline.config import BooksConfig
 from pipeline.document import Document
@@ -46,7 +46,9 @@ def read_book_bytes(path: str, limit: int) -> bytes | Reject:
     """A Gutenberg file's bytes (gunzipped when it is gzip), at most `limit`, by the one safe reader of untrusted
     files (pipeline.archives: bounded decompression, so a gzip bomb stops at the limit); a bigger book is a
     reject, and so is a file that is not one book."""
-    members = list(iter_tree(path, ArchiveLimits(max_member_bytes=limit, max_total_bytes=limit, max_members=1)))
+    members = list(
+        iter_tree(path, ArchiveLimits(max_member_bytes=limit, max_total_bytes=limit, max_members=1))
+    )
     if len(members) == 1 and isinstance(members[0], Member):
         return members[0].data
     if len(members) == 1 and isinstance(members[0], Reject):
@@ -73,14 +75,10 @@ class ReadBooksSplit(StageDoFn):
                 data if isinstance(data, Reject) else gutenberg_book(path, data, self.config.max_book_bytes)
             ]
         for outcome in outcomes:
-            if not (isinstance(outcome, Reject) and outcome.reason in jsonl.FILE_REASONS):
-                self.count("read")
-                self.count(DOCUMENTS_IN)
             if isinstance(outcome, Document):
                 self._count_book(outcome)
-            yield from self.emit(outcome)
-        self.count(CHARACTERS_IN, max(0, end - start))  # a reader's "characters in": bytes of its input
-        self.progress.advance(max(0, end - start))
+            yield from self.emit_read(outcome, jsonl.FILE_REASONS)
+        self.read_bytes(end - start)
 
     def _count_book(self, book: Document) -> None:
         markers = book.meta.get("markers")

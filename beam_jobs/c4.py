@@ -30,10 +30,8 @@ import apache_beam as beam
 from beam_jobs.framework import Stage, StageRun, run_beam, run_documents_command
 from beam_jobs.readers import read_ranges
 from beam_jobs.stage import (
-    CHARACTERS_IN,
     COUNTS,
     DOCUMENTS,
-    DOCUMENTS_IN,
     REJECTS,
     ReadParts,
     StageDoFn,
@@ -56,7 +54,6 @@ from pipeline.config import Recipe, load_recipe
 from pipeline.document import Document
 from pipeline.errors import UserError
 from pipeline.io import filesystem, is_remote
-from pipeline.rejects import Reject
 from pipeline.sources.c4 import FILE_REASONS, plan_splits, read_documents
 
 # ---- the reader -----------------------------------------------------------------------------------------
@@ -72,12 +69,8 @@ class ReadC4Range(StageDoFn):
     def handle(self, split: tuple[str, int, int]):
         path, start, end = split
         for outcome in read_documents(path, start, end, self.max_line_bytes):
-            if not (isinstance(outcome, Reject) and outcome.reason in FILE_REASONS):
-                self.count("read")
-                self.count(DOCUMENTS_IN)
-            yield from self.emit(outcome)
-        self.count(CHARACTERS_IN, max(0, end - start))  # a reader's "characters in": bytes of its input
-        self.progress.advance(max(0, end - start))
+            yield from self.emit_read(outcome, FILE_REASONS)
+        self.read_bytes(end - start)
 
     def locate(self, split):
         return split[0], split[1], None

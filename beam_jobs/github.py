@@ -21,12 +21,13 @@ import pyarrow.parquet as pq
 
 from beam_jobs.framework import StageRun
 from beam_jobs.readers import read_ranges
-from beam_jobs.stage import CHARACTERS_IN, DOCUMENTS_IN, StageDoFn
+from beam_jobs.stage import StageDoFn
 from pipeline.config import GithubConfig
 from pipeline.io import file_size, open_file
 from pipeline.rejects import Reject, Skip
 from pipeline.sources import jsonl
 from pipeline.sources.github import (
+    LICENSE_COUNTER,
     GithubRules,
     bigquery_record,
     input_layout,
@@ -73,16 +74,12 @@ class ReadGithubSplit(StageDoFn):
             self.count("repositories")
             outcomes = repository_documents(path, self.rules)
         for outcome in outcomes:
-            if isinstance(outcome, Skip) and outcome.reason.startswith("license:"):
+            if isinstance(outcome, Skip) and outcome.reason.startswith(LICENSE_COUNTER):
                 self.count(outcome.reason)  # the repository's licence, once per repository: not a file
                 continue
-            if not (isinstance(outcome, Reject) and outcome.reason in jsonl.FILE_REASONS):
-                self.count("read")
-                self.count(DOCUMENTS_IN)
-            yield from self.emit(outcome)
-        read = max(0, end - start) if layout == "jsonl" else (file_size(path) if start == 0 else 0)
-        self.count(CHARACTERS_IN, read)  # a reader's "characters in": bytes of its input
-        self.progress.advance(read)
+            yield from self.emit_read(outcome, jsonl.FILE_REASONS)
+        # A Parquet split is a row group (its range counts groups): the file's bytes go with the first one.
+        self.read_bytes((file_size(path) if start == 0 else 0) if layout == "parquet" else end - start)
 
     def _parquet(self, path: str, group: int):
         """The rows of one row group, each through bigquery_record; the offset is the row's index in the file."""

@@ -33,7 +33,6 @@ from beam_jobs.github import read_github
 from beam_jobs.readers import read_ranges
 from beam_jobs.stackexchange import SITES, read_stackexchange
 from beam_jobs.stage import (
-    CHARACTERS_IN,
     DOCUMENTS_IN,
     SideOutput,
     StageDoFn,
@@ -67,8 +66,7 @@ class ReadCommonCrawlRange(StageDoFn):
                 continue
             self.count("read")
             self.count(DOCUMENTS_IN)
-            self.count(CHARACTERS_IN, max(0, record.offset - position))  # a reader's "characters in": bytes
-            self.progress.advance(max(0, record.offset - position))
+            self.read_bytes(record.offset - position)
             position = max(position, record.offset)
             try:
                 outcome = record_to_document(record, path, self.min_length, self.max_record_bytes)
@@ -86,8 +84,7 @@ class ReadCommonCrawlRange(StageDoFn):
             for counter in repair_counters(outcome):
                 self.count(counter)  # a page kept (or skipped) after a repair, e.g. a bad HTTP header line
             yield from self.emit(outcome)
-        self.count(CHARACTERS_IN, max(0, end - position))
-        self.progress.advance(max(0, end - position))
+        self.read_bytes(end - position)
 
     def locate(self, split):
         return split[0], split[1], None
@@ -131,8 +128,7 @@ class ReadWikipediaRange(StageDoFn):
                         "url": url,
                     },
                 )
-        self.count(CHARACTERS_IN, max(0, end - start))
-        self.progress.advance(max(0, end - start))
+        self.read_bytes(end - start)
 
     def locate(self, split):
         return split[0], split[1], None

@@ -33,7 +33,6 @@ from apache_beam import pvalue
 from beam_jobs.framework import StageRun
 from beam_jobs.readers import read_ranges
 from beam_jobs.stage import (
-    CHARACTERS_IN,
     COUNTS,
     DOCUMENTS,
     DOCUMENTS_IN,
@@ -115,8 +114,7 @@ class ReadPostsRange(StageDoFn):
         if reader.site is not None:
             self.count(f"site_rows:{reader.site}", reader.rows)
             yield pvalue.TaggedOutput(SITE_ROWS, (reader.site, reader.rows))
-        self.count(CHARACTERS_IN, max(0, end - start))
-        self.progress.advance(max(0, end - start))
+        self.read_bytes(end - start)
 
     def locate(self, split):
         return split[0], split[1], None

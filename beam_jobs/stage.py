@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Protocol
@@ -95,6 +95,19 @@ class StageDoFn(beam.DoFn):
         """An input that cannot be processed: to the rejects output, counted as `rejected:<reason>`."""
         self.count(f"rejected:{item.reason}")
         yield pvalue.TaggedOutput(REJECTS, item)
+
+    def emit_read(self, outcome: Document | Skip | Reject, file_level: Collection[str] = ()) -> Iterator[Any]:
+        """A reader's outcome for one record it read: counted `read` (and as a document in), unless it is a
+        Reject about the whole file (`file_level` reasons: an empty or broken file is no record), then emitted."""
+        if not (isinstance(outcome, Reject) and outcome.reason in file_level):
+            self.count("read")
+            self.count(DOCUMENTS_IN)
+        yield from self.emit(outcome)
+
+    def read_bytes(self, size: int) -> None:
+        """A reader's "characters in" are the bytes of its input: `size` more of them are read."""
+        self.count(CHARACTERS_IN, max(0, size))
+        self.progress.advance(max(0, size))
 
     def emit(self, outcome: Document | Skip | Reject) -> Iterator[Any]:
         """A reader's outcome for one record: a Reject to the rejects output, a Skip counted by its reason, a
