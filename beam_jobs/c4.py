@@ -36,7 +36,7 @@ from beam_jobs.stage import (
     ReadParts,
     StageDoFn,
     WriteStageOutputs,
-    merge,
+    stage_outputs,
 )
 from filters.c4 import (
     KEPT,
@@ -202,8 +202,7 @@ def run_c4_filter(run: StageRun) -> dict[str, Any]:
         cleaned = read[DOCUMENTS] | "CleanPages" >> beam.ParDo(
             CleanPages(run.namespace, rules, finish=not config.dedup_lines)
         ).with_outputs(REJECTS, COUNTS, main=DOCUMENTS)
-        rejects, counts = [read[REJECTS], cleaned[REJECTS]], [read[COUNTS], cleaned[COUNTS]]
-        documents = cleaned[DOCUMENTS]
+        steps = [read, cleaned]
         if config.dedup_lines:
             pages = cleaned[DOCUMENTS]
             keyed = pages | "KeyPages" >> beam.Map(_keyed)
@@ -221,15 +220,10 @@ def run_c4_filter(run: StageRun) -> dict[str, Any]:
                     REJECTS, COUNTS, main=DOCUMENTS
                 )
             )
-            documents = deduped[DOCUMENTS]
-            rejects.append(deduped[REJECTS])
-            counts.append(deduped[COUNTS])
-        outputs = {
-            DOCUMENTS: documents,
-            REJECTS: merge(rejects, "MergeRejects"),
-            COUNTS: merge(counts, "MergeCounts"),
-        }
-        _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
+            steps.append(deduped)
+        _ = stage_outputs(steps[-1][DOCUMENTS], *steps) | "WriteOutputs" >> WriteStageOutputs(
+            run.work, run.layout
+        )
 
     record = run_beam(run, build)
     record["extra"] = {"bad_words": {"file": path or "", "words": len(words)}}

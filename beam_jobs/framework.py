@@ -36,7 +36,7 @@ from beam_jobs.stage import (
     PartLayout,
     ReadParts,
     WriteStageOutputs,
-    merge,
+    stage_outputs,
 )
 from pipeline.config import Recipe
 from pipeline.document import SOURCES
@@ -394,19 +394,14 @@ def run_steps(run: StageRun, steps: list[tuple[str, DocumentStep]]) -> dict[str,
 
     def build(pipeline: beam.Pipeline, progress_dir: str | None) -> None:
         read = pipeline | "ReadParts" >> ReadParts(run.units, run.namespace, progress_dir)
-        documents, rejects, counts = read[DOCUMENTS], [read[REJECTS]], [read[COUNTS]]
+        applied = [read]
         for label, step in steps:
-            applied = documents | label >> beam.ParDo(ApplyStep(run.namespace, step)).with_outputs(
-                REJECTS, COUNTS, main=DOCUMENTS
+            applied.append(
+                applied[-1][DOCUMENTS]
+                | label
+                >> beam.ParDo(ApplyStep(run.namespace, step)).with_outputs(REJECTS, COUNTS, main=DOCUMENTS)
             )
-            documents = applied[DOCUMENTS]
-            rejects.append(applied[REJECTS])
-            counts.append(applied[COUNTS])
-        outputs = {
-            DOCUMENTS: documents,
-            REJECTS: merge(rejects, "MergeRejects"),
-            COUNTS: merge(counts, "MergeCounts"),
-        }
+        outputs = stage_outputs(applied[-1][DOCUMENTS], *applied)
         _ = outputs | "WriteOutputs" >> WriteStageOutputs(run.work, run.layout)
 
     return run_beam(run, build)

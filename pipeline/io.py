@@ -103,19 +103,26 @@ def expand_inputs(patterns: Iterable[str], base_dir: str | None = None, trees: b
     return sorted(found)
 
 
+def tree_files(folder: str) -> Iterator[tuple[str, os.stat_result]]:
+    """The regular files under a local folder read as one input (a repository, a paper), sorted, with their
+    lstat: links are neither followed nor counted, as the readers do not follow them."""
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            try:
+                info = os.lstat(full)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                yield os.path.relpath(full, folder), info
+
+
 def file_size(path: str) -> int:
-    """Bytes of one file, or of the regular files under a local folder read as one input (a repository, a
-    paper; links not followed); 0 for one that cannot be read (its reader rejects it)."""
+    """Bytes of one file, or of the regular files under a local folder read as one input; 0 for one that
+    cannot be read (its reader rejects it)."""
     if not is_remote(path) and os.path.isdir(path):
-        total = 0
-        for root, _, files in os.walk(path, followlinks=False):
-            for name in files:
-                try:
-                    info = os.lstat(os.path.join(root, name))
-                except OSError:
-                    continue
-                total += info.st_size if stat.S_ISREG(info.st_mode) else 0
-        return total
+        return sum(info.st_size for _, info in tree_files(path))
     fs, resolved = filesystem(path)
     try:
         return int(fs.size(resolved) or 0)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline import __version__
-from pipeline.io import filesystem, is_remote, join, read_json, stage_parts, write_json
+from pipeline.io import filesystem, is_remote, join, read_json, stage_parts, tree_files, write_json
 
 MANIFEST_NAME = "_MANIFEST.json"
 MANIFEST_FORMAT = 2
@@ -93,19 +92,10 @@ def fingerprint(path: str) -> dict[str, Any]:
 
 def _tree_fingerprint(folder: str) -> str:
     """A folder read as one input (a GitHub repository): sha256 over every file's relative path, size and mtime,
-    so that editing any file inside it changes the key; links are not followed, as the reader does not."""
+    so that editing any file inside it changes the key."""
     digest = hashlib.sha256()
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs.sort()
-        for name in sorted(files):
-            full = os.path.join(root, name)
-            try:
-                stat = os.lstat(full)
-            except OSError:
-                continue
-            digest.update(
-                f"{os.path.relpath(full, folder)}\x1f{stat.st_size}\x1f{stat.st_mtime_ns}\n".encode()
-            )
+    for relative, info in tree_files(folder):
+        digest.update(f"{relative}\x1f{info.st_size}\x1f{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
