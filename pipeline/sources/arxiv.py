@@ -70,12 +70,16 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import tarfile
+import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from pipeline.archives import ArchiveLimits, Member, iter_tree
 from pipeline.document import Document, make_doc_id
+from pipeline.io import open_file
 from pipeline.rejects import Reject, Skip
 
 __all__ = [
@@ -1428,12 +1432,6 @@ def is_bulk_dump(path: str) -> bool:
 def read_paper(path: str, limits: PaperLimits = PaperLimits()) -> tuple[dict[str, bytes], Counter] | Reject:
     """One paper (a tar, a gzip of one file, a plain `.tex`, or a folder) to its wanted files and the counts of
     what was skipped, or the one Reject of a damaged or oversize tree (pipeline.archives)."""
-    from pipeline.archives import (
-        ArchiveLimits,
-        Member,
-        iter_tree,
-    )  # archives imports io: keep the cleaner light
-
     archive_limits = ArchiveLimits(limits.max_file_bytes, limits.max_paper_bytes, limits.max_members)
     files: dict[str, bytes] = {}
     counts: Counter = Counter()
@@ -1457,11 +1455,6 @@ def read_bulk_dump(
     one at a time: (the member's name, its files, its Reject, or the Skip of a member that is no paper). Each member is copied to a private temporary
     file, at most max_paper_bytes, and read there as one paper; a `.pdf` member (a paper without sources) and
     links are counted and skipped. The outer tar's names never become paths: only its base name is used."""
-    import tarfile
-    import tempfile
-
-    from pipeline.io import open_file
-
     with tempfile.TemporaryDirectory(prefix="arxiv-") as scratch, open_file(path, "rb") as raw:
         try:
             with tarfile.open(fileobj=raw, mode="r|") as tar:

@@ -354,11 +354,6 @@ def _origin_url(config: str) -> str | None:
     return None
 
 
-def _is_root_candidate(name: str) -> bool:
-    """A file detect_license reads: a top-level licence file or README, or one directly in licenses/."""
-    return is_license_file(name)
-
-
 def _path_skip(name: str) -> Skip | None:
     """The path-only checks of code_file, asked before a file is read, so a skipped file is never read."""
     if code_filters.is_vendored(name):
@@ -377,11 +372,11 @@ def _in_git(name: str) -> bool:
 def _want_files(name: str) -> bool:
     if _in_git(name):
         return name == ".git/config"
-    return _is_root_candidate(name) or _path_skip(name) is None
+    return is_license_file(name) or _path_skip(name) is None
 
 
 def _want_license(name: str) -> bool:
-    return name == ".git/config" or _is_root_candidate(name)
+    return name == ".git/config" or is_license_file(name)
 
 
 def _read(
@@ -418,7 +413,7 @@ def repository_documents(path: str, rules: GithubRules = GithubRules()) -> Itera
         return
     members, skips, unwanted = first
     candidates = {
-        name: data.decode("utf-8", "replace") for name, data in members.items() if _is_root_candidate(name)
+        name: data.decode("utf-8", "replace") for name, data in members.items() if is_license_file(name)
     }
     match = detect_license(candidates, threshold=rules.license_threshold)
     key = match.key
